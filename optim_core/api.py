@@ -1,0 +1,272 @@
+"""The public, validating layer: ``run`` and ``run_many``.
+
+All checking and conversion happens here; the compiled kernels trust their inputs. Every bad
+value is refused with a ``ValueError`` that names the value and what is allowed.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+import surfaces
+
+from . import engine, schedules
+from .catalogue import MAX_HYPER, OPTIMIZERS, OptimizerSpec
+
+MAX_STEPS = 20_000
+MAX_RUNS = 1_048_576            # run_many: at most 1024 x 1024 runs
+MAX_RUN_STEPS = 5_000_000_000   # run_many: runs x steps, about two minutes on two cores
+MAX_NOISE = 10.0
+MAX_SEED = 2**63 - 1
+
+REASONS = {
+    engine.R_NONE: "",
+    engine.R_NONFINITE: "the loss or the point became infinite or NaN",
+    engine.R_TOO_LARGE: "|θ| exceeded 1e6",
+    engine.R_ESCAPED: "the point left 10× the plotting domain",
+    engine.R_SINGULAR: "the Hessian H + λI is singular (|det| < 1e-12): the Newton step is undefined",
+    engine.R_ZERO_CURVATURE: "a diagonal curvature H_ii + λ is zero (|·| < 1e-12): the step is undefined",
+}
+
+
+@dataclass
+class RunResult:
+    """One trajectory. Row 0 of ``xy``/``loss`` is the start; ``extra`` arrays have one row per step."""
+    optimizer: str
+    surface: str
+    hyper: dict
+    xy: np.ndarray
+    loss: np.ndarray
+    status: str
+    status_step: int          # the step that stopped the run (0 when status is "ok")
+    reason: str
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def steps(self) -> int:
+        return len(self.xy) - 1
+
+
+@dataclass
+class GridResult:
+    """Final values of many runs; ``status`` is 0 ok, 1 diverged, 2 escaped."""
+    final_xy: np.ndarray
+    final_loss: np.ndarray
+    status: np.ndarray
+    steps_to_tol: np.ndarray
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+
+
+def optimizer_spec(optimizer) -> OptimizerSpec:
+    if not isinstance(optimizer, str) or optimizer not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {optimizer!r}; choose one of: {', '.join(OPTIMIZERS)}")
+    return OPTIMIZERS[optimizer]
+
+
+def _check_hyper_value(spec: OptimizerSpec, h, v) -> float:
+    """The kernel's float for hyperparameter ``h`` = ``v`` (choices become their index)."""
+    if h.is_choice:
+        for i, c in enumerate(h.choices):
+            if v == c and type(v) is type(c):
+                return float(i)
+        raise ValueError(f"{spec.id}: {h.name}={v!r} is not allowed; choose one of: "
+                         f"{', '.join(repr(c) for c in h.choices)}")
+    if not _is_number(v) or not (h.min <= v <= h.max):
+        raise ValueError(f"{spec.id}: {h.name}={v!r} is out of range; allowed range is [{h.min:g}, {h.max:g}]")
+    if h.integer and v != int(v):
+        raise ValueError(f"{spec.id}: {h.name}={v!r} must be a whole number in [{h.min:g}, {h.max:g}]")
+    return float(v)
+
+
+def resolve_hyper(spec: OptimizerSpec, hyper) -> dict:
+    """Catalogue defaults overridden by ``hyper``, every value checked."""
+    if hyper is None:
+        hyper = {}
+    if not isinstance(hyper, dict):
+        raise ValueError(f"hyper must be a dict of hyperparameters, not {hyper!r}")
+    names = spec.hyper_names()
+    unknown = [k for k in hyper if k not in names]
+    if unknown:
+        raise ValueError(f"{spec.id} has no hyperparameter {unknown[0]!r}; its hyperparameters are: "
+                         f"{', '.join(names)}")
+    out = {}
+    for h in spec.hyper:
+        v = hyper.get(h.name, h.default)
+        _check_hyper_value(spec, h, v)
+        out[h.name] = int(v) if h.integer else (float(v) if not h.is_choice else v)
+    return out
+
+
+def _pack_hyper(spec: OptimizerSpec, resolved: dict) -> np.ndarray:
+    hp = np.zeros(MAX_HYPER)
+    for i, h in enumerate(spec.hyper):
+        hp[i] = _check_hyper_value(spec, h, resolved[h.name])
+    return hp
+
+
+def _check_start(start) -> np.ndarray:
+    try:
+        a = np.asarray(start, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"start={start!r} must be two finite numbers (x, y)") from None
+    if a.shape != (2,) or not np.all(np.isfinite(a)):
+        raise ValueError(f"start={start!r} must be two finite numbers (x, y)")
+    return a.copy()
+
+
+def _check_int(name, v, lo, hi) -> int:
+    if not isinstance(v, (int, np.integer)) or isinstance(v, (bool, np.bool_)) or not lo <= v <= hi:
+        raise ValueError(f"{name}={v!r} is out of range; allowed: a whole number in [{lo}, {hi}]")
+    return int(v)
+
+
+def _check_float(name, v, lo, hi) -> float:
+    if not _is_number(v) or not lo <= v <= hi:
+        raise ValueError(f"{name}={v!r} is out of range; allowed range is [{lo:g}, {hi:g}]")
+    return float(v)
+
+
+def _common(optimizer, surface, steps, hyper, schedule, surface_params, grad_noise, batch_size,
+            underflow, max_steps):
+    """Validate everything run and run_many share; returns the kernels' arguments."""
+    spec = optimizer_spec(optimizer)
+    resolved = resolve_hyper(spec, hyper)
+    if surface_params is not None and not isinstance(surface_params, dict):
+        raise ValueError(f"surface_params must be a dict, not {surface_params!r}")
+    surf = surfaces.get(surface, **(surface_params or {}))
+    steps = _check_int("steps", steps, 1, max_steps)
+    sched = schedules.pack(schedule)
+    if not spec.schedulable and not schedules.is_constant(sched):
+        raise ValueError(f"{spec.id} takes no learning-rate schedule: its lr is only the initial step "
+                         f"size; use schedule=None")
+    sigma = _check_float("grad_noise", grad_noise, 0.0, MAX_NOISE)
+    n_samples = int(surf.params.get("n_samples", 0))
+    if batch_size is None:
+        bsize = 0
+    elif not surf.spec.finite_sum:
+        raise ValueError(f"batch_size={batch_size!r}: surface {surf.id!r} is not a finite sum; "
+                         f"use batch_size=None (mini-batches exist on: "
+                         f"{', '.join(k for k, s in surfaces.SURFACES.items() if s.finite_sum)})")
+    else:
+        bsize = _check_int("batch_size", batch_size, 1, n_samples)
+        if bsize == n_samples:
+            bsize = 0  # the full batch is the exact gradient
+    u = _check_float("underflow", underflow, 0.0, 1.0)
+    box = np.array(surf.escape_box)
+    return spec, resolved, surf, steps, sched, sigma, bsize, u, box, n_samples
+
+
+def run(optimizer, surface, start, steps, hyper=None, *, schedule=None, surface_params=None,
+        grad_noise=0.0, batch_size=None, seed=0, underflow=0.0) -> RunResult:
+    """Run ``optimizer`` on ``surface`` from ``start`` for ``steps`` steps (1..20000).
+
+    ``hyper`` overrides catalogue defaults; ``schedule`` is None or a dict (see ``schedules``);
+    ``grad_noise`` σ adds seeded N(0, σ²) to each gradient component; ``batch_size`` walks
+    shuffled mini-batches of a finite-sum surface; ``underflow`` flushes squared gradients below
+    it to zero before they enter second-moment accumulators (a float16 simulation).
+    """
+    spec, resolved, surf, steps, sched, sigma, bsize, u, box, n_samples = _common(
+        optimizer, surface, steps, hyper, schedule, surface_params, grad_noise, batch_size, underflow,
+        MAX_STEPS)
+    x0 = _check_start(start)
+    seed = _check_int("seed", seed, 0, MAX_SEED)
+    hp = _pack_hyper(spec, resolved)
+    xy = np.empty((steps + 1, 2))
+    raw = np.empty((steps + 1, 2))
+    loss = np.empty(steps + 1)
+    diag = np.empty((steps, engine.N_DIAG))
+    k, status, status_step, reason = engine.trajectory(
+        spec.code, hp, surf.code, surf.packed, x0, steps, sched, sigma, seed, bsize, u, box, n_samples,
+        xy, loss, diag, raw)
+    diag = diag[:k]
+    extra = {"grad": diag[:, 0:2], "update": diag[:, 2:4], "lr": diag[:, 4], "eff_lr": diag[:, 9:11]}
+    if "velocity" in spec.diagnostics:
+        extra["velocity"] = diag[:, 5:7]
+    if "second_moment" in spec.diagnostics:
+        extra["second_moment"] = diag[:, 7:9]
+    if spec.id == "asgd":
+        extra["raw_xy"] = raw[:k + 1]
+    return RunResult(spec.id, surf.id, resolved, xy[:k + 1], loss[:k + 1],
+                     engine.STATUS_NAMES[int(status)], int(status_step), REASONS[int(reason)],
+                     {key: np.ascontiguousarray(v) for key, v in extra.items()})
+
+
+def run_many(optimizer, surface, starts, steps, hyper=None, *, hyper_grid=None, tol=1e-6, seeds=None,
+             schedule=None, surface_params=None, grad_noise=0.0, batch_size=None, seed=0,
+             underflow=0.0) -> GridResult:
+    """``run`` for n independent runs in parallel, keeping only final values.
+
+    ``starts``: an (n, 2) array, or one (x, y) for all. ``hyper_grid``: name -> n values (numeric
+    hyperparameters only). ``seeds``: n seeds, or None for ``seed`` everywhere. Caps: n ≤ 1,048,576,
+    steps ≤ 20,000, n × steps ≤ 5·10⁹. ``steps_to_tol``: first t with f(θ_t) − f* ≤ tol (−1: never).
+    """
+    spec, resolved, surf, steps, sched, sigma, bsize, u, box, n_samples = _common(
+        optimizer, surface, steps, hyper, schedule, surface_params, grad_noise, batch_size, underflow,
+        MAX_STEPS)
+    lengths = {}
+    try:
+        st_arr = np.asarray(starts, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"starts must be an (n, 2) array of finite numbers or one (x, y)") from None
+    if st_arr.shape == (2,):
+        st_arr = st_arr[None, :]
+    elif st_arr.ndim == 2 and st_arr.shape[1] == 2 and st_arr.shape[0] >= 1:
+        lengths["starts"] = st_arr.shape[0]
+    else:
+        raise ValueError(f"starts has shape {st_arr.shape}; allowed: (n, 2) or (2,)")
+    if not np.all(np.isfinite(st_arr)):
+        raise ValueError("starts must be finite numbers; found NaN or infinity")
+    hyper_grid = hyper_grid or {}
+    if not isinstance(hyper_grid, dict):
+        raise ValueError(f"hyper_grid must be a dict name -> values, not {hyper_grid!r}")
+    grid_cols = {}
+    for name, values in hyper_grid.items():
+        h = next((h for h in spec.hyper if h.name == name), None)
+        if h is None:
+            raise ValueError(f"{spec.id} has no hyperparameter {name!r}; its hyperparameters are: "
+                             f"{', '.join(spec.hyper_names())}")
+        if h.is_choice:
+            raise ValueError(f"{spec.id}: {name} is a variant and cannot vary in hyper_grid; "
+                             f"run one grid per variant")
+        arr = np.asarray(values, dtype=np.float64).ravel()
+        bad = ~((arr >= h.min) & (arr <= h.max))
+        if h.integer:
+            bad |= arr != np.round(arr)
+        if bad.any():
+            raise ValueError(f"{spec.id}: hyper_grid {name}={arr[bad][0]!r} is out of range; "
+                             f"allowed range is [{h.min:g}, {h.max:g}]")
+        lengths[f"hyper_grid[{name!r}]"] = arr.size
+        grid_cols[name] = arr
+    if seeds is not None:
+        seeds_arr = np.asarray(seeds).ravel()
+        if seeds_arr.dtype.kind not in "iu" or (seeds_arr < 0).any() or (seeds_arr > MAX_SEED).any():
+            raise ValueError(f"seeds must be whole numbers in [0, {MAX_SEED}]")
+        lengths["seeds"] = seeds_arr.size
+    if len(set(lengths.values())) > 1:
+        raise ValueError("mismatched lengths: " + ", ".join(f"{k} has {v}" for k, v in lengths.items())
+                         + "; all must have the same length n")
+    n = next(iter(lengths.values()), 1)
+    if n > MAX_RUNS:
+        raise ValueError(f"n={n} runs is too many; allowed: at most {MAX_RUNS}")
+    if n * steps > MAX_RUN_STEPS:
+        raise ValueError(f"n × steps = {n * steps} is too large; allowed: at most {MAX_RUN_STEPS}")
+    seed = _check_int("seed", seed, 0, MAX_SEED)
+    seeds_arr = (np.full(n, seed, dtype=np.int64) if seeds is None
+                 else seeds_arr.astype(np.uint64).astype(np.int64))
+    starts_arr = np.ascontiguousarray(np.broadcast_to(st_arr, (n, 2)))
+    hps = np.tile(_pack_hyper(spec, resolved), (n, 1))
+    for name, arr in grid_cols.items():
+        hps[:, spec.hyper_names().index(name)] = arr
+    tol = _check_float("tol", tol, 0.0, math.inf)
+    final_xy = np.empty((n, 2))
+    final_loss = np.empty(n)
+    status = np.empty(n, dtype=np.int8)
+    tol_steps = np.empty(n, dtype=np.int64)
+    engine.grid(spec.code, hps, surf.code, surf.packed, starts_arr, steps, sched, sigma, seeds_arr, bsize,
+                u, box, n_samples, surf.f_min, tol, final_xy, final_loss, status, tol_steps)
+    return GridResult(final_xy, final_loss, status, tol_steps)

@@ -1,0 +1,76 @@
+"""The gradient oracle: exact, mini-batch or noisy gradients, with common random numbers.
+
+Random numbers come from a counter-based generator (a SplitMix64 hash of seed, stream and
+counter), not from a stateful RNG. So the noise at step t and the batch order of epoch e are
+functions of (seed, t) and (seed, e) alone: they do not depend on the optimizer (common random
+numbers), nor on which thread runs the trajectory, and ``run_many`` reproduces ``run`` bit for bit.
+"""
+import math
+
+import numpy as np
+from numba import njit
+
+from surfaces import kernels as surf
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
+_TWO_M53 = 2.0 ** -53
+
+NOISE_STREAM = 1
+SHUFFLE_STREAM = 2
+
+
+@njit(cache=True, nogil=True)
+def _mix(z):
+    z = (z ^ (z >> _S30)) * _M1
+    z = (z ^ (z >> _S27)) * _M2
+    return z ^ (z >> _S31)
+
+
+@njit(cache=True, nogil=True)
+def uniform(seed, stream, counter):
+    """A uniform number in (0, 1), a pure function of its three integer arguments."""
+    z = _mix(np.uint64(seed) * _GOLDEN + _mix(np.uint64(stream) * _GOLDEN + _mix(np.uint64(counter))))
+    return (np.float64(z >> _S11) + 0.5) * _TWO_M53
+
+
+@njit(cache=True, nogil=True)
+def normal_pair(seed, t):
+    """Two independent N(0, 1) draws for step t (Box-Muller)."""
+    u1 = uniform(seed, NOISE_STREAM, 2 * t)
+    u2 = uniform(seed, NOISE_STREAM, 2 * t + 1)
+    r = math.sqrt(-2.0 * math.log(u1))
+    return r * math.cos(2.0 * math.pi * u2), r * math.sin(2.0 * math.pi * u2)
+
+
+@njit(cache=True, nogil=True)
+def shuffle_epoch(seed, epoch, perm):
+    """Fill ``perm`` with the permutation of epoch ``epoch`` (Fisher-Yates from the identity)."""
+    n = perm.shape[0]
+    for i in range(n):
+        perm[i] = i
+    for i in range(n - 1, 0, -1):
+        j = int(uniform(seed, SHUFFLE_STREAM, epoch * n + i) * (i + 1))
+        perm[i], perm[j] = perm[j], perm[i]
+
+
+@njit(cache=True, nogil=True)
+def grad_at(orc, x, y, g):
+    """Write into g the gradient the optimizer sees at (x, y): batch gradient plus noise.
+
+    ``orc`` = (surface code, packed surface params, sample order, batch start, batch end, noise (2,));
+    the batch is order[start:end], an empty one meaning the full loss.
+    """
+    sid, sp, order, lo, hi, noise = orc
+    gx, gy = surf.batch_grad(sid, sp, order, lo, hi, x, y)
+    g[0] = gx + noise[0]
+    g[1] = gy + noise[1]
+
+
+@njit(cache=True, nogil=True)
+def loss_at(orc, x, y):
+    """The loss the optimizer may evaluate (line searches): the current batch's loss."""
+    sid, sp, order, lo, hi, noise = orc
+    return surf.batch_value(sid, sp, order, lo, hi, x, y)

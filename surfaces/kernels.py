@@ -1,0 +1,202 @@
+"""Compiled value, gradient and Hessian of every surface.
+
+One integer code per surface (see ``surfaces.catalogue``) selects the formula, so the
+optimizer engine compiles a single specialisation whatever the surface.  ``sp`` is the
+packed float64 parameter vector built by ``catalogue.pack``: ``sp[0]`` is the loss scale,
+then the surface's own parameters, then derived constants (and, for a finite sum, the data).
+
+Every function returns plain floats (tuples for gradient and Hessian) so the hot loop
+never allocates.
+"""
+import math
+
+import numpy as np
+from numba import njit
+
+BEALE, SADDLE, VALLEY, NOISY_BOWL, ROSENBROCK, HIMMELBLAU = 0, 1, 2, 3, 4, 5
+RASTRIGIN, ROTATED_VALLEY, GOLDSTEIN_PRICE, WAVY, DOUBLE_WELL, PLATEAU = 6, 7, 8, 9, 10, 11
+
+# Noisy-bowl layout of sp: scale, n_samples, spread, data_seed, a, b, mean_x, mean_y,
+# var_x, var_y, then the n centres' x, then their y.
+BOWL_HEADER = 10
+
+
+@njit(cache=True, nogil=True)
+def _beale(x, y):
+    a = 1.5 - x + x * y
+    b = 2.25 - x + x * y * y
+    c = 2.625 - x + x * y * y * y
+    ax, ay = y - 1.0, x
+    bx, by = y * y - 1.0, 2.0 * x * y
+    cx, cy = y * y * y - 1.0, 3.0 * x * y * y
+    f = a * a + b * b + c * c
+    gx = 2.0 * (a * ax + b * bx + c * cx)
+    gy = 2.0 * (a * ay + b * by + c * cy)
+    hxx = 2.0 * (ax * ax + bx * bx + cx * cx)
+    hxy = 2.0 * (ax * ay + a + bx * by + b * 2.0 * y + cx * cy + c * 3.0 * y * y)
+    hyy = 2.0 * (ay * ay + by * by + b * 2.0 * x + cy * cy + c * 6.0 * x * y)
+    return f, gx, gy, hxx, hxy, hyy
+
+
+@njit(cache=True, nogil=True)
+def _rosenbrock(x, y):
+    r = y - x * x
+    f = (1.0 - x) ** 2 + 100.0 * r * r
+    return (f, -2.0 * (1.0 - x) - 400.0 * x * r, 200.0 * r,
+            2.0 - 400.0 * y + 1200.0 * x * x, -400.0 * x, 200.0)
+
+
+@njit(cache=True, nogil=True)
+def _himmelblau(x, y):
+    a = x * x + y - 11.0
+    b = x + y * y - 7.0
+    return (a * a + b * b, 4.0 * x * a + 2.0 * b, 2.0 * a + 4.0 * y * b,
+            4.0 * a + 8.0 * x * x + 2.0, 4.0 * (x + y), 2.0 + 4.0 * b + 8.0 * y * y)
+
+
+@njit(cache=True, nogil=True)
+def _rastrigin(x, y, amp):
+    w = 2.0 * math.pi
+    f = 2.0 * amp + x * x - amp * math.cos(w * x) + y * y - amp * math.cos(w * y)
+    return (f, 2.0 * x + w * amp * math.sin(w * x), 2.0 * y + w * amp * math.sin(w * y),
+            2.0 + w * w * amp * math.cos(w * x), 0.0, 2.0 + w * w * amp * math.cos(w * y))
+
+
+@njit(cache=True, nogil=True)
+def _goldstein_price(x, y):
+    s = x + y + 1.0
+    q = 19.0 - 14.0 * x + 3.0 * x * x - 14.0 * y + 6.0 * x * y + 3.0 * y * y
+    qd = -14.0 + 6.0 * x + 6.0 * y            # dq/dx == dq/dy
+    p = 1.0 + s * s * q
+    pd = 2.0 * s * q + s * s * qd             # dp/dx == dp/dy
+    p2 = 2.0 * q + 4.0 * s * qd + 6.0 * s * s  # every second derivative of p
+    w = 2.0 * x - 3.0 * y
+    t = 18.0 - 32.0 * x + 12.0 * x * x + 48.0 * y - 36.0 * x * y + 27.0 * y * y
+    tx = -32.0 + 24.0 * x - 36.0 * y
+    ty = 48.0 - 36.0 * x + 54.0 * y
+    r = 30.0 + w * w * t
+    rx = 4.0 * w * t + w * w * tx
+    ry = -6.0 * w * t + w * w * ty
+    rxx = 8.0 * t + 8.0 * w * tx + 24.0 * w * w
+    rxy = -12.0 * t + 4.0 * w * ty - 6.0 * w * tx - 36.0 * w * w
+    ryy = 18.0 * t - 12.0 * w * ty + 54.0 * w * w
+    return (p * r, pd * r + p * rx, pd * r + p * ry,
+            p2 * r + 2.0 * pd * rx + p * rxx,
+            p2 * r + pd * ry + pd * rx + p * rxy,
+            p2 * r + 2.0 * pd * ry + p * ryy)
+
+
+@njit(cache=True, nogil=True)
+def _plateau(x, y, width):
+    w2 = width * width
+    e = math.exp(-(x * x + y * y) / (2.0 * w2))
+    return (1.0 - e, x * e / w2, y * e / w2,
+            e / w2 - x * x * e / (w2 * w2), -x * y * e / (w2 * w2), e / w2 - y * y * e / (w2 * w2))
+
+
+@njit(cache=True, nogil=True)
+def evaluate(sid, sp, x, y):
+    """(f, df/dx, df/dy, d2f/dx2, d2f/dxdy, d2f/dy2) of surface ``sid`` at (x, y), scaled."""
+    if sid == BEALE:
+        f, gx, gy, hxx, hxy, hyy = _beale(x, y)
+    elif sid == SADDLE:
+        f, gx, gy, hxx, hxy, hyy = x * x - y * y, 2.0 * x, -2.0 * y, 2.0, 0.0, -2.0
+    elif sid == VALLEY:
+        f, gx, gy, hxx, hxy, hyy = 0.1 * x * x + 2.0 * y * y, 0.2 * x, 4.0 * y, 0.2, 0.0, 4.0
+    elif sid == NOISY_BOWL:
+        a, b = sp[4], sp[5]
+        dx, dy = x - sp[6], y - sp[7]
+        f = 0.5 * (a * (dx * dx + sp[8]) + b * (dy * dy + sp[9]))
+        gx, gy, hxx, hxy, hyy = a * dx, b * dy, a, 0.0, b
+    elif sid == ROSENBROCK:
+        f, gx, gy, hxx, hxy, hyy = _rosenbrock(x, y)
+    elif sid == HIMMELBLAU:
+        f, gx, gy, hxx, hxy, hyy = _himmelblau(x, y)
+    elif sid == RASTRIGIN:
+        f, gx, gy, hxx, hxy, hyy = _rastrigin(x, y, sp[1])
+    elif sid == ROTATED_VALLEY:
+        kappa, c, s = sp[1], sp[3], sp[4]
+        u = c * x + s * y
+        v = -s * x + c * y
+        f = 0.1 * (u * u + kappa * v * v)
+        gx = 0.2 * (u * c - kappa * v * s)
+        gy = 0.2 * (u * s + kappa * v * c)
+        hxx = 0.2 * (c * c + kappa * s * s)
+        hxy = 0.2 * c * s * (1.0 - kappa)
+        hyy = 0.2 * (s * s + kappa * c * c)
+    elif sid == GOLDSTEIN_PRICE:
+        f, gx, gy, hxx, hxy, hyy = _goldstein_price(x, y)
+    elif sid == WAVY:
+        k = sp[1]
+        ck, sk = math.cos(k * x), math.sin(k * x)
+        f = x * ck + y * y
+        gx, gy = ck - k * x * sk, 2.0 * y
+        hxx, hxy, hyy = -2.0 * k * sk - k * k * x * ck, 0.0, 2.0
+    elif sid == DOUBLE_WELL:
+        tilt = sp[1]
+        q = x * x - 1.0
+        f = q * q + tilt * x + y * y
+        gx, gy = 4.0 * x * q + tilt, 2.0 * y
+        hxx, hxy, hyy = 12.0 * x * x - 4.0, 0.0, 2.0
+    else:  # PLATEAU
+        f, gx, gy, hxx, hxy, hyy = _plateau(x, y, sp[1])
+    s = sp[0]
+    return s * f, s * gx, s * gy, s * hxx, s * hxy, s * hyy
+
+
+@njit(cache=True, nogil=True)
+def value(sid, sp, x, y):
+    return evaluate(sid, sp, x, y)[0]
+
+
+@njit(cache=True, nogil=True)
+def grad(sid, sp, x, y):
+    r = evaluate(sid, sp, x, y)
+    return r[1], r[2]
+
+
+@njit(cache=True, nogil=True)
+def hess(sid, sp, x, y):
+    r = evaluate(sid, sp, x, y)
+    return r[3], r[4], r[5]
+
+
+@njit(cache=True, nogil=True)
+def batch_value(sid, sp, idx, lo, hi, x, y):
+    """Loss of the mini-batch idx[lo:hi] (sample indices); an empty batch means the full loss."""
+    if hi == lo or sid != NOISY_BOWL:
+        return value(sid, sp, x, y)
+    n = int(sp[1])
+    a, b = sp[4], sp[5]
+    acc = 0.0
+    for j in range(lo, hi):
+        i = idx[j]
+        dx = x - sp[BOWL_HEADER + i]
+        dy = y - sp[BOWL_HEADER + n + i]
+        acc += a * dx * dx + b * dy * dy
+    return sp[0] * 0.5 * acc / (hi - lo)
+
+
+@njit(cache=True, nogil=True)
+def batch_grad(sid, sp, idx, lo, hi, x, y):
+    """Gradient of the mini-batch idx[lo:hi]: the mean of the per-sample gradients."""
+    if hi == lo or sid != NOISY_BOWL:
+        return grad(sid, sp, x, y)
+    n = int(sp[1])
+    gx = 0.0
+    gy = 0.0
+    for j in range(lo, hi):
+        i = idx[j]
+        gx += x - sp[BOWL_HEADER + i]
+        gy += y - sp[BOWL_HEADER + n + i]
+    m = hi - lo
+    return sp[0] * sp[4] * gx / m, sp[0] * sp[5] * gy / m
+
+
+@njit(cache=True, nogil=True)
+def evaluate_many(sid, sp, xs, ys, out):
+    """Vectorised ``evaluate`` over flat arrays: out[i] = (f, gx, gy, hxx, hxy, hyy)."""
+    for i in range(xs.shape[0]):
+        r = evaluate(sid, sp, xs[i], ys[i])
+        for j in range(6):
+            out[i, j] = r[j]
