@@ -238,7 +238,7 @@ def run_many(optimizer, surface, starts, steps, hyper=None, *, hyper_grid=None, 
         if h.integer:
             bad |= arr != np.round(arr)
         if bad.any():
-            raise ValueError(f"{spec.id}: hyper_grid {name}={arr[bad][0]!r} is out of range; "
+            raise ValueError(f"{spec.id}: hyper_grid {name}={float(arr[bad][0])!r} is out of range; "
                              f"allowed range is [{h.min:g}, {h.max:g}]")
         lengths[f"hyper_grid[{name!r}]"] = arr.size
         grid_cols[name] = arr

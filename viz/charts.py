@@ -1,0 +1,64 @@
+"""Static charts under the map: loss, distance to the nearest minimum and step length vs step."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import common as c
+from .palette import colour
+
+DEFAULT_TEXT = {"loss": "f(θ) − f*", "loss_raw": "f(θ)", "distance": "distance to nearest minimum",
+                "step_length": "step length |Δθ|", "step_axis": "step", "no_minimum": "(no minimum)"}
+
+
+def _positive(a):
+    a = np.asarray(a, dtype=np.float64)
+    return np.where(np.isfinite(a) & (a > 0), a, np.nan)
+
+
+def curves_figure(runs, labels, *, f_min=math.nan, minima=(), text=None, height=380):
+    """Three side-by-side panels for all runs (log y where the values are positive)."""
+    T = {**DEFAULT_TEXT, **(text or {})}
+    gap = math.isfinite(f_min)
+    data = []
+    m = np.asarray(minima, dtype=np.float64).reshape(-1, 2)
+    for oid, r in runs:
+        xy = np.asarray(r.xy)
+        idx = c.display_indices(len(xy))
+        t = idx.tolist()
+        loss = np.asarray(r.loss)[idx]
+        y1 = _positive(loss - f_min) if gap else loss
+        if m.size:
+            d = np.sqrt(((xy[idx, None, :] - m[None]) ** 2).sum(axis=2)).min(axis=1)
+        else:
+            d = np.full(len(idx), np.nan)
+        sl = np.sqrt((np.diff(xy, axis=0) ** 2).sum(axis=1))
+        sidx = c.display_indices(len(sl)) if len(sl) else np.array([], int)
+        common = {"type": "scatter", "mode": "lines", "legendgroup": oid,
+                  "line": {"color": colour(oid), "width": 3}}
+        data.append({**common, "x": t, "y": c.sig(y1), "name": labels.get(oid, oid), "xaxis": "x", "yaxis": "y",
+                     "hovertemplate": "%{x}: %{y:.4g}<extra>" + oid + "</extra>"})
+        data.append({**common, "x": t, "y": c.sig(_positive(d)), "showlegend": False, "xaxis": "x2", "yaxis": "y2",
+                     "hovertemplate": "%{x}: %{y:.4g}<extra>" + oid + "</extra>"})
+        data.append({**common, "x": (sidx + 1).tolist(), "y": c.sig(_positive(sl[sidx])) if len(sl) else [],
+                     "showlegend": False, "xaxis": "x3", "yaxis": "y3",
+                     "hovertemplate": "%{x}: %{y:.4g}<extra>" + oid + "</extra>"})
+    doms = [(0.0, 0.29), (0.355, 0.645), (0.71, 1.0)]
+    titles = [T["loss"] if gap else T["loss_raw"], T["distance"], T["step_length"]]
+    layout = {**c.TEMPLATE_LAYOUT, "height": height, "showlegend": False,
+              "margin": {"l": 60, "r": 20, "t": 50, "b": 60}, "annotations": []}
+    for i, (dom, title) in enumerate(zip(doms, titles), start=1):
+        sfx = "" if i == 1 else str(i)
+        ytype = "log" if (i > 1 or gap) else "linear"
+        layout[f"xaxis{sfx}"] = {"domain": list(dom), "anchor": f"y{sfx}", "title": {"text": T["step_axis"]},
+                                 "gridcolor": "#dddddd"}
+        layout[f"yaxis{sfx}"] = {"anchor": f"x{sfx}", "type": ytype, "gridcolor": "#dddddd",
+                                 "exponentformat": "power"}
+        layout["annotations"].append({"text": title, "xref": "paper", "yref": "paper", "x": dom[0], "y": 1.02,
+                                      "xanchor": "left", "yanchor": "bottom", "showarrow": False,
+                                      "font": {"size": c.FONT}})
+    if not m.size:
+        layout["annotations"].append({"text": T["no_minimum"], "xref": "x2 domain", "yref": "y2 domain", "x": 0.5,
+                                      "y": 0.5, "showarrow": False, "font": {"size": c.FONT - 2}})
+    return {"data": data, "layout": layout}

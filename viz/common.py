@@ -1,0 +1,80 @@
+"""Shared helpers of the figure builders: display precision, decimation, projector styling."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+FONT = 17                 # base font size: legible from the back of a lecture hall
+LINE_WIDTH = 4
+HEAD_SIZE = 17
+MAX_FRAMES = 100
+MAX_DISPLAY_POINTS = 2000  # per path; longer runs are shown every d-th step
+TEMPLATE_LAYOUT = {
+    "font": {"size": FONT, "color": "#111111", "family": "Noto Sans, Noto Sans CJK SC, Arial, sans-serif"},
+    "paper_bgcolor": "#ffffff",
+    "plot_bgcolor": "#ffffff",
+    "hoverlabel": {"font": {"size": FONT}},
+}
+
+
+def decimals_for(span: float, digits: int = 4) -> int:
+    """Decimal places that keep ``digits`` significant digits over a range of size ``span``."""
+    if not math.isfinite(span) or span <= 0:
+        return digits
+    return max(0, digits - 1 - int(math.floor(math.log10(span))))
+
+
+def rounded(a, decimals: int) -> list:
+    """A float array as a JSON-ready list at display precision; non-finite values become None."""
+    a = np.asarray(a, dtype=np.float64)
+    r = np.round(a, decimals)
+    if np.isfinite(r).all():
+        return r.tolist()
+    return [v if math.isfinite(v) else None for v in r.tolist()]
+
+
+def sig(a, digits: int = 4) -> list:
+    """Values (any magnitude, e.g. losses) at ``digits`` significant digits; non-finite -> None."""
+    a = np.asarray(a, dtype=np.float64)
+    out = np.array(a, dtype=np.float64)
+    finite = np.isfinite(a) & (a != 0)
+    if finite.any():
+        mag = np.floor(np.log10(np.abs(a[finite])))
+        scale = 10.0 ** (digits - 1 - mag)
+        out[finite] = np.round(a[finite] * scale) / scale
+    return [float(f"{v:.{digits}g}") if v is not None and math.isfinite(v) else None for v in out.tolist()]
+
+
+def display_indices(n_points: int, max_points: int = MAX_DISPLAY_POINTS) -> np.ndarray:
+    """Indices 0..n_points−1 kept for display: every d-th, always including the last."""
+    d = max(1, math.ceil((n_points - 1) / max(1, max_points - 1)))
+    idx = np.arange(0, n_points, d)
+    if idx[-1] != n_points - 1:
+        idx = np.append(idx, n_points - 1)
+    return idx
+
+
+def frame_steps(steps: int, max_frames: int = MAX_FRAMES) -> np.ndarray:
+    """The steps the animation frames show: 0..steps, at most ``max_frames`` of them."""
+    return np.unique(np.round(np.linspace(0, steps, min(max_frames, steps + 1))).astype(int))
+
+
+def clip_path(xy: np.ndarray, domain, margin: float = 2.0) -> np.ndarray:
+    """Points clipped to a box ``margin``× the domain around it (so runaway lines still head the
+    right way off the map without huge numbers); non-finite values stay NaN."""
+    x0, x1, y0, y1 = domain
+    cx, cy, hx, hy = (x0 + x1) / 2, (y0 + y1) / 2, margin * (x1 - x0) / 2, margin * (y1 - y0) / 2
+    out = np.array(xy, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        out[:, 0] = np.clip(out[:, 0], cx - hx, cx + hx)
+        out[:, 1] = np.clip(out[:, 1], cy - hy, cy + hy)
+    return out
+
+
+def last_finite_inside(xy: np.ndarray, domain) -> np.ndarray:
+    """The last point of ``xy`` clamped into the domain (the end marker of a runaway path)."""
+    ok = np.isfinite(xy).all(axis=1)
+    p = xy[np.nonzero(ok)[0][-1]] if ok.any() else xy[0]
+    x0, x1, y0, y1 = domain
+    return np.array([min(max(p[0], x0), x1), min(max(p[1], y0), y1)])

@@ -1,0 +1,365 @@
+"""The Playground's main figure: the surface map with racing paths, and "inside the optimizer".
+
+Frame design (what keeps 6 optimizers × 500 steps well under 1.5 MB):
+
+* the surface is a layout image (PNG), never part of a frame;
+* every static trace (click grid, minima, saddles, start, the inside panel's curves) is listed
+  in every frame with an empty update ``{}`` — plotly.js then leaves it alone, and clicking the
+  map after Play does not throw;
+* each path is cut into chunks of full-resolution points sent once, in the base figure; a frame
+  only switches each chunk on or off through its line width (animatable, unlike ``visible``)
+  and sends the growing tail of the current chunk plus the head — so the path grows at full
+  resolution while each frame carries a few hundred numbers per optimizer;
+* at most ``MAX_FRAMES`` frames; the last frame is the full path;
+* numbers at display precision (4 significant digits of the domain).
+
+The figure is returned as a plain dict, valid by construction (tests check it against plotly's
+validators), so no slow ``go.Figure`` round trip is needed.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import common as c
+from .background import layout_image
+from .palette import colour, symbol
+
+GRID_N = 30                   # the click grid: 30 × 30 transparent points (60 × 60 halves the fps)
+BASE_FRAME_MS = 60            # 1× speed: 100 frames in about 6 s
+SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
+ARROW_STYLE = {"grad": ("dot", 3), "velocity": ("dash", 3), "update": ("solid", 3)}
+MAP_DOMAIN = (0.0, 0.62)
+INSIDE_DOMAIN = (0.72, 1.0)
+DEFAULT_TEXT = {
+    "start": "start", "minimum": "minimum", "saddle": "saddle point", "play": "▶ Play",
+    "pause": "⏸ Pause", "restart": "⏮ Restart", "speed": "speed", "step": "step ",
+    "eff_lr": "effective step size (x, y)", "velocity": "velocity / 1st moment (x, y)",
+    "second_moment": "2nd moment (x, y)", "no_state": "(none for this optimizer)",
+    "grad": "−gradient", "update": "update", "velocity_arrow": "velocity",
+    "x_axis": "x", "y_axis": "y", "step_axis": "step", "inside_of": "Inside: ",
+}
+
+
+def _chunk_count(n_points: int) -> int:
+    """Chunks per path: balances per-frame on/off switches (≈22 bytes each) against the tail's
+    points (≈14 bytes each): G ≈ √(7n/16), between 1 and 16."""
+    return int(min(16, max(1, round(math.sqrt(7 * n_points / 16)))))
+
+
+class _Track:
+    """One optimizer's path prepared for display."""
+
+    def __init__(self, oid, result, domain, dec):
+        self.oid = oid
+        self.result = result
+        self.n = len(result.xy)                      # points, = steps run + 1
+        self.idx = c.display_indices(self.n)
+        self.xy = c.clip_path(result.xy, domain)
+        self.pts = self.xy[self.idx]
+        self.g = _chunk_count(len(self.idx))
+        self.size = math.ceil(max(1, len(self.idx) - 1) / self.g)
+        self.dec = dec
+        self.runaway = result.status in ("diverged", "escaped")
+        self.end = c.last_finite_inside(result.xy, domain)
+        self._memo = {}
+
+    def chunk(self, j):
+        a, b = j * self.size, min((j + 1) * self.size, len(self.idx) - 1)
+        return self.pts[a:b + 1]
+
+    def state(self, s):
+        """(chunk on/off list, tail points, head point, at_end) at step ``s`` (memoised)."""
+        if s not in self._memo:
+            self._memo[s] = self._state(s)
+        return self._memo[s]
+
+    def _state(self, s):
+        s = min(s, self.n - 1)
+        q = int(np.searchsorted(self.idx, s, side="right")) - 1       # last display point ≤ s
+        done = [(j + 1) * self.size <= q for j in range(self.g)]
+        c0 = (q // self.size) * self.size
+        tail = self.pts[c0:q + 1]
+        head = self.xy[s]
+        if self.idx[q] != s:
+            tail = np.vstack([tail, head[None, :]])
+        return done, tail, head, s >= self.n - 1
+
+
+def _arrow_vectors(result, kind):
+    e = result.extra
+    if kind == "grad":
+        v = -e["grad"]
+    elif kind == "update":
+        v = e["update"]
+    else:
+        v = e.get("velocity")
+        if v is None:
+            return None
+        # the engine stores the velocity as it enters the update θ ← θ − η·v: draw −v (where it pushes)
+        v = -np.asarray(v)
+    return np.nan_to_num(np.asarray(v, dtype=np.float64), nan=0.0, posinf=0.0, neginf=0.0)
+
+
+def vecs_ref(vecs) -> float:
+    """The 95th percentile of the vectors' lengths: the length drawn at full arrow size."""
+    n = np.hypot(vecs[:, 0], vecs[:, 1])
+    n = n[np.isfinite(n) & (n > 0)]
+    return float(np.percentile(n, 95)) if n.size else 1.0
+
+
+def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), inside=None, text=None,
+                      height=600, max_frames=c.MAX_FRAMES, grid_n=GRID_N):
+    """The animated map (+ the "inside the optimizer" panel for ``inside``) as a figure dict.
+
+    ``runs``: list of (optimizer id, RunResult); ``labels``: optimizer id -> legend text (with the
+    setting used and the status); ``shown_step``: the step the still figure shows (default: last).
+    """
+    T = {**DEFAULT_TEXT, **(text or {})}
+    x0, x1, y0, y1 = surface.domain
+    dec = c.decimals_for(max(x1 - x0, y1 - y0))
+    steps = max((len(r.xy) - 1 for _, r in runs), default=1)
+    fsteps = c.frame_steps(max(1, steps), max_frames)
+    shown = steps if shown_step is None else int(min(max(shown_step, 0), steps))
+    tracks = [_Track(oid, r, surface.domain, dec) for oid, r in runs]
+    arrow_len = 0.08 * math.hypot(x1 - x0, y1 - y0)
+    with_inside = inside is not None and any(oid == inside for oid, _ in runs)
+    xdom = MAP_DOMAIN if with_inside else (0.0, 1.0)
+
+    data, dyn = [], []           # dyn: (trace index, function step -> frame update)
+
+    def add(trace, update=None):
+        data.append(trace)
+        if update is not None:
+            dyn.append((len(data) - 1, update))
+        return len(data) - 1
+
+    # --- static: click grid, minima, saddles, start
+    gx = np.linspace(x0, x1, grid_n)
+    gy = np.linspace(y0, y1, grid_n)
+    GX, GY = np.meshgrid(gx, gy)
+    add({"type": "scatter", "x": c.rounded(GX.ravel(), dec), "y": c.rounded(GY.ravel(), dec), "mode": "markers",
+         "marker": {"size": 14, "color": "rgba(0,0,0,0)"}, "hoverinfo": "none", "showlegend": False,
+         "name": "grid", "selected": {"marker": {"opacity": 0}}, "unselected": {"marker": {"opacity": 0}}})
+    if surface.minima:
+        m = np.array(surface.minima)
+        add({"type": "scatter", "x": c.rounded(m[:, 0], dec), "y": c.rounded(m[:, 1], dec), "mode": "markers",
+             "name": T["minimum"], "marker": {"symbol": "star", "size": 22, "color": "#FFD700",
+                                               "line": {"color": "#000000", "width": 2}},
+             "hovertemplate": "%{x}, %{y}<extra>" + T["minimum"] + "</extra>"})
+    if surface.saddles:
+        sd = np.array(surface.saddles)
+        add({"type": "scatter", "x": c.rounded(sd[:, 0], dec), "y": c.rounded(sd[:, 1], dec), "mode": "markers",
+             "name": T["saddle"], "marker": {"symbol": "x-thin", "size": 18, "color": "#000000",
+                                              "line": {"color": "#000000", "width": 3}},
+             "hovertemplate": "%{x}, %{y}<extra>" + T["saddle"] + "</extra>"})
+    if runs:
+        st0 = runs[0][1].xy[0]
+        add({"type": "scatter", "x": c.rounded([st0[0]], dec), "y": c.rounded([st0[1]], dec), "mode": "markers",
+             "name": T["start"], "marker": {"symbol": "circle-open", "size": 24, "color": "#000000",
+                                             "line": {"width": 4}},
+             "hovertemplate": "%{x}, %{y}<extra>" + T["start"] + "</extra>"})
+
+    # --- per optimizer: chunks, tail, head, end marker, arrows
+    for tr in tracks:
+        col, group = colour(tr.oid), tr.oid
+        done, tail, head, at_end = tr.state(shown)
+        for j in range(tr.g):
+            ch = tr.chunk(j)
+            add({"type": "scatter", "x": c.rounded(ch[:, 0], dec), "y": c.rounded(ch[:, 1], dec), "mode": "lines",
+                 "line": {"color": col, "width": c.LINE_WIDTH if done[j] else 0}, "hoverinfo": "skip",
+                 "showlegend": False, "legendgroup": group},
+                lambda s, tr=tr, j=j: {"line": {"width": c.LINE_WIDTH if tr.state(s)[0][j] else 0}})
+        add({"type": "scatter", "x": c.rounded(tail[:, 0], dec), "y": c.rounded(tail[:, 1], dec), "mode": "lines",
+             "line": {"color": col, "width": c.LINE_WIDTH}, "hoverinfo": "skip", "showlegend": False,
+             "legendgroup": group},
+            lambda s, tr=tr: (lambda t: {"x": c.rounded(t[:, 0], dec), "y": c.rounded(t[:, 1], dec)})(tr.state(s)[1]))
+        add({"type": "scatter", "x": c.rounded([head[0]], dec), "y": c.rounded([head[1]], dec),
+             "mode": "lines+markers", "name": labels.get(tr.oid, tr.oid), "legendgroup": group,
+             "line": {"color": col, "width": c.LINE_WIDTH},
+             "marker": {"symbol": symbol(tr.oid), "size": c.HEAD_SIZE, "color": col,
+                        "line": {"color": "#ffffff", "width": 2}},
+             "hovertemplate": "%{x}, %{y}<extra>" + labels.get(tr.oid, tr.oid) + "</extra>"},
+            lambda s, tr=tr: (lambda h: {"x": c.rounded([h[0]], dec), "y": c.rounded([h[1]], dec)})(tr.state(s)[2]))
+        if tr.runaway:
+            def end_xy(s, tr=tr):
+                e = tr.end if tr.state(s)[3] else None
+                return {"x": c.rounded([e[0]], dec) if e is not None else [],
+                        "y": c.rounded([e[1]], dec) if e is not None else []}
+            first = end_xy(shown)
+            add({"type": "scatter", **first, "mode": "markers+text", "showlegend": False, "legendgroup": group,
+                 "name": f"end:{tr.oid}", "text": ["✖"], "textposition": "top center",
+                 "textfont": {"size": c.FONT + 3, "color": col},
+                 "marker": {"symbol": "x", "size": 26, "color": col, "line": {"color": "#000000", "width": 2}},
+                 "hovertemplate": labels.get(tr.oid, tr.oid) + "<extra></extra>"}, end_xy)
+        for kind in arrows:
+            vecs = _arrow_vectors(tr.result, kind)
+            if vecs is None:
+                continue
+            ref = vecs_ref(vecs) if len(vecs) else 1.0
+            dash, width = ARROW_STYLE[kind]
+
+            def arrow(s, tr=tr, vecs=vecs, ref=ref):
+                st = min(s, tr.n - 1)
+                h = tr.xy[st]
+                if st >= len(vecs) or not np.isfinite(h).all():
+                    return {"x": [], "y": []}
+                v = vecs[st]
+                m = math.hypot(*v)
+                if m == 0:
+                    return {"x": [], "y": []}
+                L = arrow_len * min(1.0, m / ref)
+                return {"x": c.rounded([h[0], h[0] + v[0] / m * L], dec),
+                        "y": c.rounded([h[1], h[1] + v[1] / m * L], dec)}
+            add({"type": "scatter", **arrow(shown), "mode": "lines+markers", "showlegend": False,
+                 "legendgroup": group, "name": f"{kind}:{tr.oid}", "hoverinfo": "skip",
+                 "line": {"color": col, "width": width, "dash": dash},
+                 "marker": {"symbol": "arrow", "angleref": "previous", "size": [0, 15], "color": col}}, arrow)
+
+    # --- inside the optimizer
+    layout_extra = {}
+    if with_inside:
+        res = dict(runs)[inside]
+        e = res.extra
+        k = len(e["grad"])
+        t = np.arange(1, k + 1)
+        ti = c.display_indices(k) if k else np.array([], int)
+        panels = [("eff_lr", e.get("eff_lr"), "log"), ("velocity", e.get("velocity"), "linear"),
+                  ("second_moment", e.get("second_moment"), "log")]
+        heights = [(0.70, 1.0), (0.36, 0.64), (0.0, 0.28)]
+        ranges = []
+        for p, ((key, arr, ytype), (lo, hi)) in enumerate(zip(panels, heights), start=2):
+            xa, ya = f"x{p}", f"y{p}"
+            layout_extra[f"xaxis{p}"] = {"domain": list(INSIDE_DOMAIN), "anchor": ya, "range": [0, max(1, steps)],
+                                         "showticklabels": p == 4, "title": {"text": T["step_axis"]} if p == 4 else None,
+                                         "gridcolor": "#dddddd", "zeroline": False}
+            layout_extra[f"yaxis{p}"] = {"domain": [lo, hi], "anchor": xa, "type": ytype, "gridcolor": "#dddddd",
+                                         "exponentformat": "power", "nticks": 4,
+                                         "title": {"text": "", "font": {"size": c.FONT - 3}}}
+            layout_extra.setdefault("annotations", []).append(
+                {"text": T[key], "xref": "paper", "yref": "paper", "x": INSIDE_DOMAIN[0], "y": hi + 0.005,
+                 "xanchor": "left", "yanchor": "bottom", "showarrow": False, "font": {"size": c.FONT - 2}})
+            if arr is None or k == 0:
+                layout_extra["annotations"].append(
+                    {"text": T["no_state"], "xref": f"{xa} domain", "yref": f"{ya} domain", "x": 0.5, "y": 0.5,
+                     "showarrow": False, "font": {"size": c.FONT - 3, "color": "#555555"}})
+                ranges.append(None)
+                continue
+            a = np.asarray(arr, dtype=np.float64)
+            if ytype == "log":
+                a = np.where(a > 0, a, np.nan)
+            for comp, dash in ((0, "solid"), (1, "dot")):
+                add({"type": "scatter", "x": t[ti].tolist(), "y": c.sig(a[ti, comp], 4), "mode": "lines",
+                     "xaxis": xa, "yaxis": ya, "showlegend": False, "name": f"{T[key]} {'xy'[comp]}",
+                     "line": {"color": colour(inside), "width": 3, "dash": dash},
+                     "hovertemplate": "%{x}: %{y:.4g}<extra>" + "xy"[comp] + "</extra>"})
+            fin = a[np.isfinite(a)]
+            if fin.size == 0:
+                ranges.append(None)
+                continue
+            lo_v, hi_v = float(fin.min()), float(fin.max())
+            if ytype == "log":
+                lo_v, hi_v = math.log10(lo_v), math.log10(hi_v)
+                pad = max(0.1, 0.05 * (hi_v - lo_v))
+                rng = [lo_v - pad, hi_v + pad]
+                cur = [10 ** rng[0], 10 ** rng[1]]
+            else:
+                pad = max(1e-12, 0.05 * (hi_v - lo_v))
+                rng = [lo_v - pad, hi_v + pad]
+                cur = rng
+            layout_extra[f"yaxis{p}"]["range"] = rng
+            add({"type": "scatter", "x": [max(shown, 1)] * 2, "y": c.sig(cur, 6), "mode": "lines", "xaxis": xa,
+                 "yaxis": ya, "showlegend": False, "hoverinfo": "skip", "name": "cursor",
+                 "line": {"color": "#000000", "width": 2}},
+                lambda s, cur=cur: {"x": [max(s, 1)] * 2, "y": c.sig(cur, 6)})
+        # the readout: a text trace in the top panel, following the step
+        def readout(s, e=e, k=k):
+            i = min(max(s, 1), k) - 1 if k else 0
+            parts = [f"t = {i + 1}"]
+            if k:
+                el = e["eff_lr"][i]
+                parts.append(f"η<sub>x</sub> {el[0]:.3g} · η<sub>y</sub> {el[1]:.3g}")
+                if "velocity" in e:
+                    v = e["velocity"][i]
+                    parts.append(f"v ({v[0]:.3g}, {v[1]:.3g})")
+                if "second_moment" in e:
+                    v = e["second_moment"][i]
+                    parts.append(f"s ({v[0]:.3g}, {v[1]:.3g})")
+            return "<br>".join(parts)
+        add({"type": "scatter", "x": [0], "y": [0], "mode": "text", "xaxis": "x5", "yaxis": "y5",
+             "text": [readout(shown)], "textposition": "middle right", "showlegend": False, "hoverinfo": "skip",
+             "name": "readout", "textfont": {"size": c.FONT - 2, "color": "#000000",
+                                            "family": "Noto Sans Mono, monospace"}},
+            lambda s: {"text": [readout(s)]})
+        layout_extra["xaxis5"] = {"domain": [INSIDE_DOMAIN[0], 1.0], "anchor": "y5", "visible": False,
+                                  "range": [0, 1], "fixedrange": True}
+        layout_extra["yaxis5"] = {"domain": [0.64, 0.70], "anchor": "x5", "visible": False, "range": [-1, 1],
+                                  "fixedrange": True}
+        layout_extra["annotations"].insert(0, {
+            "text": T["inside_of"], "xref": "paper", "yref": "paper", "x": INSIDE_DOMAIN[0], "y": 1.07,
+            "xanchor": "left", "yanchor": "bottom", "showarrow": False, "font": {"size": c.FONT}})
+        layout_extra["yaxis5"]["domain"] = [0.645, 0.695]
+
+    # --- frames: every trace listed; static ones with {}
+    n = len(data)
+    updates = dict(dyn)
+    frames = []
+    for s in fsteps:
+        s = int(s)
+        frames.append({"name": str(s), "data": [updates[i](s) if i in updates else {} for i in range(n)],
+                       "traces": list(range(n))})
+
+    def play(speed):
+        return {"label": f"{speed:g}×", "method": "animate",
+                "args": [None, {"frame": {"duration": round(BASE_FRAME_MS / speed), "redraw": False},
+                                "transition": {"duration": 0}, "fromcurrent": True, "mode": "immediate"}]}
+    play_btn = play(1.0)
+    play_btn["label"] = T["play"]
+    buttons = [
+        {"label": T["restart"], "method": "animate",
+         "args": [[str(int(fsteps[0]))], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
+                                        "transition": {"duration": 0}}]},
+        play_btn,
+        {"label": T["pause"], "method": "animate",
+         "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
+                           "transition": {"duration": 0}}]},
+    ]
+    active = int(np.argmin(np.abs(fsteps - shown)))
+    layout = {
+        **c.TEMPLATE_LAYOUT,
+        "height": height,
+        "margin": {"l": 60, "r": 20, "t": 40, "b": 150},
+        "xaxis": {"domain": list(xdom), "range": [x0, x1], "title": {"text": T["x_axis"]}, "showgrid": False,
+                  "zeroline": False, "constrain": "domain", "ticks": "outside"},
+        "yaxis": {"range": [y0, y1], "title": {"text": T["y_axis"]}, "showgrid": False, "zeroline": False,
+                  "ticks": "outside"},
+        "images": [layout_image(surface)],
+        "legend": {"orientation": "h", "x": 0.0, "y": -0.30, "yanchor": "top", "xanchor": "left",
+                   "font": {"size": c.FONT}, "bgcolor": "rgba(255,255,255,0.9)", "itemsizing": "constant"},
+        "dragmode": "pan",
+        "clickmode": "event+select",
+        "hovermode": "closest",
+        "uirevision": "map",
+        "updatemenus": [
+            {"type": "buttons", "direction": "left", "showactive": False, "x": 0.0, "y": -0.09,
+             "xanchor": "left", "yanchor": "top", "pad": {"t": 0, "r": 6}, "buttons": buttons,
+             "font": {"size": c.FONT - 1}, "bgcolor": "#f2f2f2", "bordercolor": "#444444"},
+            {"type": "buttons", "direction": "left", "showactive": False, "x": xdom[1], "y": -0.09,
+             "xanchor": "right", "yanchor": "top", "pad": {"t": 0}, "buttons": [play(s) for s in SPEEDS],
+             "font": {"size": c.FONT - 3}, "bgcolor": "#f2f2f2", "bordercolor": "#444444"},
+        ],
+        "sliders": [{
+            "active": active, "x": 0.0, "len": xdom[1], "y": -0.14, "yanchor": "top", "xanchor": "left",
+            "pad": {"t": 30, "b": 0}, "currentvalue": {"prefix": T["step"], "font": {"size": c.FONT}},
+            "font": {"size": c.FONT - 5}, "ticklen": 4, "minorticklen": 0,
+            "transition": {"duration": 0},
+            "steps": [{"label": str(int(s)), "method": "animate",
+                       "args": [[str(int(s))], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
+                                                "transition": {"duration": 0}}]} for s in fsteps],
+        }],
+        **layout_extra,
+    }
+    if "annotations" not in layout:
+        layout["annotations"] = []
+    return {"data": data, "layout": layout, "frames": frames}
