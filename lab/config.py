@@ -74,7 +74,8 @@ class PlaygroundConfig:
 
     @property
     def inside_optimizer(self) -> str:
-        return self.inside if self.inside in self.optimizers else (self.optimizers[0] if self.optimizers else "")
+        """The optimizer of the "inside" panel: the chosen one, else a default (see default_inside)."""
+        return self.inside if self.inside in self.optimizers else default_inside(self.optimizers)
 
     @property
     def shown_step(self) -> int:
@@ -84,6 +85,17 @@ class PlaygroundConfig:
         """A string naming everything a race depends on (language and view options excluded)."""
         q = encode(replace(self, lang="en", arrows=(), view3d=False, inside="", step=-1, tol=TOL[0]))
         return "&".join(f"{k}={v}" for k, v in sorted(q.items())) + f"|{self.surface}|{self.optimizers}"
+
+
+def default_inside(optimizers) -> str:
+    """Adam when selected (its state shows the most), else the first one with a second moment,
+    else the first selected; "" when none is selected."""
+    if "adam" in optimizers:
+        return "adam"
+    for oid in optimizers:
+        if "second_moment" in OPTIMIZERS[oid].diagnostics:
+            return oid
+    return optimizers[0] if optimizers else ""
 
 
 # ---------------------------------------------------------------- value formatting / parsing
@@ -178,7 +190,7 @@ def encode(cfg: PlaygroundConfig) -> dict:
         q["arrows"] = ",".join(cfg.arrows)
     if cfg.view3d:
         q["view3d"] = "1"
-    if cfg.inside and cfg.inside in cfg.optimizers and cfg.inside != cfg.optimizers[0]:
+    if cfg.inside and cfg.inside in cfg.optimizers and cfg.inside != default_inside(cfg.optimizers):
         q["inside"] = cfg.inside
     return q
 

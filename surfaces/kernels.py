@@ -162,19 +162,30 @@ def hess(sid, sp, x, y):
 
 
 @njit(cache=True, nogil=True)
-def batch_value(sid, sp, idx, lo, hi, x, y):
-    """Loss of the mini-batch idx[lo:hi] (sample indices); an empty batch means the full loss."""
-    if hi == lo or sid != NOISY_BOWL:
-        return value(sid, sp, x, y)
+def _bowl_batch(sp, idx, lo, hi, x, y):
+    """(loss, gx, gy) of the noisy bowl's mini-batch idx[lo:hi]: means over its samples."""
     n = int(sp[1])
     a, b = sp[4], sp[5]
-    acc = 0.0
+    f = gx = gy = 0.0
     for j in range(lo, hi):
         i = idx[j]
         dx = x - sp[BOWL_HEADER + i]
         dy = y - sp[BOWL_HEADER + n + i]
-        acc += a * dx * dx + b * dy * dy
-    return sp[0] * 0.5 * acc / (hi - lo)
+        f += a * dx * dx + b * dy * dy
+        gx += dx
+        gy += dy
+    m = hi - lo
+    return sp[0] * 0.5 * f / m, sp[0] * a * gx / m, sp[0] * b * gy / m
+
+
+# The mini-batch loop lives in its own function so that the common full-batch path stays
+# small enough for LLVM to inline into every optimizer rule (it halved the cost of a step).
+@njit(cache=True, nogil=True)
+def batch_value(sid, sp, idx, lo, hi, x, y):
+    """Loss of the mini-batch idx[lo:hi] (sample indices); an empty batch means the full loss."""
+    if hi == lo or sid != NOISY_BOWL:
+        return value(sid, sp, x, y)
+    return _bowl_batch(sp, idx, lo, hi, x, y)[0]
 
 
 @njit(cache=True, nogil=True)
@@ -182,15 +193,8 @@ def batch_grad(sid, sp, idx, lo, hi, x, y):
     """Gradient of the mini-batch idx[lo:hi]: the mean of the per-sample gradients."""
     if hi == lo or sid != NOISY_BOWL:
         return grad(sid, sp, x, y)
-    n = int(sp[1])
-    gx = 0.0
-    gy = 0.0
-    for j in range(lo, hi):
-        i = idx[j]
-        gx += x - sp[BOWL_HEADER + i]
-        gy += y - sp[BOWL_HEADER + n + i]
-    m = hi - lo
-    return sp[0] * sp[4] * gx / m, sp[0] * sp[5] * gy / m
+    r = _bowl_batch(sp, idx, lo, hi, x, y)
+    return r[1], r[2]
 
 
 @njit(cache=True, nogil=True)

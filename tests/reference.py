@@ -78,7 +78,7 @@ def beale(scale=1.0):
       ∂²f/∂y² = 2s[x² + (2xy)² + 2x·a2 + (3xy²)² + 6xy·a3]
     """
     def parts(th):
-        x, y = float(th[0]), float(th[1])
+        x, y = np.float64(th[0]), np.float64(th[1])   # overflow gives inf, as in the engine
         return x, y, 1.5 - x + x * y, 2.25 - x + x * y ** 2, 2.625 - x + x * y ** 3
 
     def value(th):
@@ -722,9 +722,13 @@ def reference_run(optimizer, surface, start=None, steps=200, hyper=None, *, sche
     with np.errstate(over="ignore", invalid="ignore"):
         tr = rule(grad or surf.grad, start, steps, h, lambda t: schedule_lr(h["lr"], schedule, t),
                   stop=escape_check(surf), underflow=underflow, hess=surf.hess, f=surf.value)
-    xy = tr.xy
-    loss = np.array([surf.value(p) for p in xy])
+        xy = tr.xy
+        loss = np.array([surf.value(p) for p in xy])
     extra = tr.extra
+    if tr.k == 0:   # stopped at step 1: empty per-step arrays
+        extra = {"grad": np.zeros((0, 2)), "update": np.zeros((0, 2)), "lr": np.zeros(0),
+                 "eff_lr": np.zeros((0, 2)), "velocity": np.zeros((0, 2)),
+                 "second_moment": np.zeros((0, 2))}
     keep = {"grad", "update", "lr", "eff_lr", *DIAGNOSTICS.get(optimizer, ())}
     extra = {k: v for k, v in extra.items() if k in keep}
     if optimizer == "asgd":

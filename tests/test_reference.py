@@ -26,12 +26,13 @@ class Case:
     """One row of the table: ``hyper`` everywhere, ``per_surface`` overrides it on a surface.
 
     ``stops`` lists the surfaces on which the run is expected to end early (escaped/diverged);
-    everywhere else the reference must run all 200 steps with status "ok".
+    everywhere else the reference must run all 200 steps with status "ok". ``skip``: surfaces
+    left out (each with a comment saying why).
     """
 
-    def __init__(self, cid, optimizer, hyper=None, per_surface=None, stops=()):
+    def __init__(self, cid, optimizer, hyper=None, per_surface=None, stops=(), skip=()):
         self.id, self.optimizer, self.hyper = cid, optimizer, dict(hyper or {})
-        self.per_surface, self.stops = dict(per_surface or {}), set(stops)
+        self.per_surface, self.stops, self.skip = dict(per_surface or {}), set(stops), set(skip)
 
     def hyper_on(self, surface):
         return {**self.hyper, **self.per_surface.get(surface, {})}
@@ -59,6 +60,8 @@ CASES = [
     Case("asgd-ema", "asgd", {"lr": 0.02, "alpha": 0.9, "t0": 10}, {**BEALE_SMALL, **SADDLE(0.01)}),
     Case("asgd-mean", "asgd", {"lr": 0.02, "alpha": 0.0, "t0": 5}, {**BEALE_SMALL, **SADDLE(0.01)}),
     Case("asgd-defaults", "asgd", {}, BEALE_SMALL),
+    Case("asgd-ema-t0-1", "asgd", {"lr": 0.02, "alpha": 0.5, "t0": 1}, {**BEALE_SMALL, **SADDLE(0.01)}),
+    Case("asgd-mean-t0-1", "asgd", {"lr": 0.02, "alpha": 0.0, "t0": 1}, {**BEALE_SMALL, **SADDLE(0.01)}),
     Case("rprop", "rprop", {"lr": 0.01}, stops={"saddle"}),
     Case("rprop-tuned", "rprop", {"lr": 0.05, "eta_minus": 0.3, "eta_plus": 1.1, "step_min": 1e-4,
                                   "step_max": 0.5}, stops={"saddle"}),
@@ -92,13 +95,24 @@ CASES = [
     Case("diag_newton", "diag_newton", {"lr": 0.5}),
     Case("diag_newton-damped", "diag_newton", {"lr": 0.9, "damping": 0.5}),
     Case("bfgs", "bfgs", {"lr": 1.0}, stops={"saddle"}),
-    Case("bfgs-short", "bfgs", {"lr": 0.3}, stops={"saddle"}),
+    # Not on noisy_bowl: its minimum value is f* ≈ 1.49, and a linearly converging BFGS
+    # (lr 0.3) spends many steps with |g|² below the ulp of f*, where each Armijo accept/reject
+    # is decided by rounding; two correct float64 implementations then pick different α
+    # (measured: 1e-9 apart). lr 1.0 ("bfgs" above) passes that zone in one step.
+    Case("bfgs-short", "bfgs", {"lr": 0.3}, stops={"saddle"}, skip={"noisy_bowl"}),
 ]
 
-# eff_lr of these optimizers is −update/g: where g is at rounding level (a converged run) that
-# ratio is rounding noise, so it is compared only where |g| is well above it.
+# eff_lr of these optimizers is −update/g elementwise, a ratio that is exactly as well resolved
+# as its inputs: where g_i is small (a converged run, a gradient at rounding level, a BFGS
+# iterate shrinking towards 0) a 1-ulp change of the start moves it by 1e-9 or more in the
+# reference itself. With u, g the reference's update and gradient and u', g' the engine's,
+# u'/g' − u/g = Δu/g' − u·Δg/(g·g') exactly, so the tolerance is
+#     RTOL·|e| + ATOL + (|Δu| + |u|·|Δg|/|g| + RATIO_ULPS·max|θ|)/|g'|,
+# (Δu, Δg themselves already checked to RTOL/ATOL above); RATIO_ULPS·max|θ| ≈ 45 ulps allows
+# for the engine taking its update as the difference of two stored points (worst seen: ~3).
+# Where either side's g_i is exactly 0 the ratio is 0/0 and only eff_lr·g = −update is checked.
 RATIO_EFF_LR = {"newton", "bfgs"}
-RATIO_G_MIN = 1e-7
+RATIO_ULPS = 1e-14
 
 
 def _close(actual, desired, what):
@@ -113,7 +127,7 @@ def compare(res, want, optimizer, label):
     assert res.loss.shape == (k + 1,)
     _close(res.xy, want.xy, f"{label}: xy")
     _close(res.loss, want.loss, f"{label}: loss")
-    assert set(res.extra) == set(want.extra) | ({"update", "grad", "lr", "eff_lr"} if k == 0 else set()), \
+    assert set(res.extra) == set(want.extra), \
         f"{label}: extra keys {sorted(res.extra)} != reference {sorted(want.extra)}"
     for key in sorted(want.extra):
         got, exp = res.extra[key], want.extra[key]
@@ -124,15 +138,28 @@ def compare(res, want, optimizer, label):
         if k == 0:
             continue
         if key == "eff_lr" and optimizer in RATIO_EFF_LR:
-            g = want.extra["grad"]
-            mask = np.abs(g) > RATIO_G_MIN
-            _close(got[mask], exp[mask], f"{label}: extra['eff_lr'] where |g| > {RATIO_G_MIN}")
+            g, g_eng = want.extra["grad"], res.extra["grad"]
+            th = np.maximum(np.abs(want.xy[:-1]).max(axis=1), np.abs(want.xy[1:]).max(axis=1))[:, None]
+            mask = (g != 0) & (g_eng != 0)
+            u = want.extra["update"]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                d_upd = np.abs(res.extra["update"] - u)
+                tol = RTOL * np.abs(exp) + ATOL + (d_upd + np.abs(u) * np.abs(g_eng - g) / np.abs(g)
+                                                   + RATIO_ULPS * th) / np.abs(g_eng)
+            bad = mask & ~(np.abs(got - exp) <= tol)
+            assert not bad.any(), (f"{label}: extra['eff_lr'] differs at (step-1, axis) "
+                                   f"{np.argwhere(bad)[:5].tolist()}: {got[bad][:5]} vs {exp[bad][:5]}")
+            # and it is what it claims to be: eff_lr·g = −update
+            np.testing.assert_allclose((got * g_eng)[g_eng != 0], -res.extra["update"][g_eng != 0],
+                                       rtol=RTOL, atol=ATOL)
             continue
         _close(got, exp, f"{label}: extra[{key!r}]")
 
 
-@pytest.mark.parametrize("surface", SURFACES)
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+TABLE = [(c, s) for c in CASES for s in SURFACES if s not in c.skip]
+
+
+@pytest.mark.parametrize("case,surface", TABLE, ids=[f"{c.id}-{s}" for c, s in TABLE])
 def test_engine_matches_reference(case, surface):
     hyper = case.hyper_on(surface)
     want = ref.reference_run(case.optimizer, surface, None, STEPS, hyper)
@@ -185,7 +212,7 @@ SURFACE_PARAM_CASES = [
     ("momentum", {"lr": 0.05}, "noisy_bowl", {"scale": 3.0, "spread": 0.5}),
     ("rmsprop", {"lr": 0.01}, "valley", {"scale": 10.0}),
     ("newton", {"lr": 0.5, "damping": 1.0}, "beale", {"scale": 2.0}),
-    ("sgd", {"lr": 0.1}, "saddle", {"scale": 0.5}),
+    ("sgd", {"lr": 0.01}, "saddle", {"scale": 0.5}),
 ]
 
 
@@ -236,7 +263,7 @@ def _closed_form(lr0, schedule, steps):
     ("momentum", {"lr": 0.01, "form": "lr_inside"}, "valley"),
     ("adagrad", {"lr": 0.3, "lr_decay": 0.01}, "beale"),
     ("newton", {"lr": 0.9}, "beale"),
-    ("bfgs", {"lr": 1.0}, "noisy_bowl"),
+    ("bfgs", {"lr": 0.5}, "valley"),   # not noisy_bowl: see "bfgs-short" in CASES
 ])
 @pytest.mark.parametrize("schedule", SCHEDULES, ids=lambda s: "none" if s is None else
                          "-".join(f"{k}{v}" for k, v in s.items()))
@@ -266,7 +293,7 @@ UNDERFLOW_CASES = [
     ("adam", {"lr": 0.001, "eps": 1e-3}, 5e-8),
     ("amsgrad", {"lr": 0.001, "eps": 1e-3}, 5e-8),
     ("adamw", {"lr": 0.001, "eps": 1e-3}, 5e-8),
-    ("adam", {"lr": 0.001, "eps": 1e-3, "weight_decay": 0.5}, 5e-8),
+    ("adam", {"lr": 0.001, "eps": 1e-3, "weight_decay": 1e-5}, 3e-8),  # (g + wd·θ)² ≈ 2.3e-8 < u
     ("nadam", {"lr": 0.001, "eps": 1e-3, "variant": "notes"}, 5e-8),
     ("nadam", {"lr": 0.001, "eps": 1e-3, "variant": "pytorch"}, 5e-8),
     ("radam", {"lr": 0.001, "eps": 1e-3}, 5e-8),
@@ -298,7 +325,7 @@ STOP_CASES = [
     # (optimizer, hyper, surface, expected status)
     ("sgd", {"lr": 2.0}, "saddle", "escaped"),           # y grows ×5 a step
     ("rprop", {"lr": 0.1, "step_max": 1000.0}, "saddle", "escaped"),
-    ("momentum", {"lr": 0.5, "momentum": 0.9}, "valley", "escaped"),
+    ("momentum", {"lr": 1.0, "momentum": 0.9}, "valley", "escaped"),   # η·4 > 2(1 + μ)
     ("newton", {"lr": 1.0, "damping": 2.0}, "saddle", "diverged"),   # H + 2I = diag(4, 0)
     ("diag_newton", {"lr": 1.0, "damping": 2.0}, "saddle", "diverged"),
     ("diag_newton", {"lr": 1.0, "damping": 0.0}, "saddle", "ok"),
@@ -316,6 +343,19 @@ def test_early_stops(optimizer, hyper, surface, status):
         assert want.status == status
     res = run(optimizer, surface, ref.make_surface(surface).start, STEPS, hyper)
     compare(res, want, optimizer, f"{optimizer}/{surface}/{hyper}")
+
+
+@pytest.mark.parametrize("start,status,k", [
+    ((1e5, 1e5), "diverged", 1),      # |θ_1| ≈ 6e33 > 1e6: kept
+    ((1e30, 1e30), "diverged", 1),    # θ_1 finite, f(θ_1) = inf: kept
+    ((1e60, 1e60), "diverged", 0),    # g_1 = inf, θ_1 non-finite: dropped
+    ((40.0, 3.0), "escaped", 1),      # lands outside [−45, 45]²: kept
+])
+def test_far_starts_on_beale(start, status, k):
+    want = ref.reference_run("sgd", "beale", start, STEPS, {"lr": 0.01})
+    assert (want.status, len(want.xy) - 1) == (status, k)
+    res = run("sgd", "beale", start, STEPS, {"lr": 0.01})
+    compare(res, want, "sgd", f"sgd/beale from {start}")
 
 
 # --------------------------------------------------------------------------------------------

@@ -30,11 +30,11 @@ GRID_N = 30                   # the click grid: 30 × 30 transparent points (60 
 BASE_FRAME_MS = 60            # 1× speed: 100 frames in about 6 s
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
 ARROW_STYLE = {"grad": ("dot", 3), "velocity": ("dash", 3), "update": ("solid", 3)}
-MAP_DOMAIN = (0.0, 0.62)
-INSIDE_DOMAIN = (0.72, 1.0)
+MAP_DOMAIN = (0.0, 0.52)
+INSIDE_DOMAIN = (0.78, 1.0)
 DEFAULT_TEXT = {
     "start": "start", "minimum": "minimum", "saddle": "saddle point", "play": "▶ Play",
-    "pause": "⏸ Pause", "restart": "⏮ Restart", "speed": "speed", "step": "step ",
+    "pause": "❙❙ Pause", "restart": "|◀ Restart", "speed": "speed", "step": "step ", "step_suffix": "",
     "eff_lr": "effective step size (x, y)", "velocity": "velocity / 1st moment (x, y)",
     "second_moment": "2nd moment (x, y)", "no_state": "(none for this optimizer)",
     "grad": "−gradient", "update": "update", "velocity_arrow": "velocity",
@@ -110,7 +110,7 @@ def vecs_ref(vecs) -> float:
 
 
 def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), inside=None, text=None,
-                      height=600, max_frames=c.MAX_FRAMES, grid_n=GRID_N):
+                      height=590, max_frames=c.MAX_FRAMES, grid_n=GRID_N):
     """The animated map (+ the "inside the optimizer" panel for ``inside``) as a figure dict.
 
     ``runs``: list of (optimizer id, RunResult); ``labels``: optimizer id -> legend text (with the
@@ -217,34 +217,36 @@ def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), insi
                  "line": {"color": col, "width": width, "dash": dash},
                  "marker": {"symbol": "arrow", "angleref": "previous", "size": [0, 15], "color": col}}, arrow)
 
-    # --- inside the optimizer
-    layout_extra = {}
+    # --- inside the optimizer: three stacked panels and a readout, all following the animation
+    layout_extra = {"annotations": []}
     if with_inside:
         res = dict(runs)[inside]
         e = res.extra
         k = len(e["grad"])
         t = np.arange(1, k + 1)
         ti = c.display_indices(k) if k else np.array([], int)
-        panels = [("eff_lr", e.get("eff_lr"), "log"), ("velocity", e.get("velocity"), "linear"),
-                  ("second_moment", e.get("second_moment"), "log")]
-        heights = [(0.70, 1.0), (0.36, 0.64), (0.0, 0.28)]
-        ranges = []
-        for p, ((key, arr, ytype), (lo, hi)) in enumerate(zip(panels, heights), start=2):
+        panels = [("eff_lr", e.get("eff_lr"), "log", (0.50, 0.68)), ("velocity", e.get("velocity"), "linear", (0.25, 0.42)),
+                  ("second_moment", e.get("second_moment"), "log", (0.0, 0.17))]
+        xmid = (INSIDE_DOMAIN[0] + INSIDE_DOMAIN[1]) / 2
+        layout_extra["annotations"].append(
+            {"text": f"<b>{T['inside_of']}</b>", "xref": "paper", "yref": "paper", "x": INSIDE_DOMAIN[0], "y": 1.0,
+             "xanchor": "left", "yanchor": "top", "showarrow": False, "font": {"size": c.FONT, "color": colour(inside)}})
+        for p, (key, arr, ytype, (lo, hi)) in enumerate(panels, start=2):
             xa, ya = f"x{p}", f"y{p}"
             layout_extra[f"xaxis{p}"] = {"domain": list(INSIDE_DOMAIN), "anchor": ya, "range": [0, max(1, steps)],
-                                         "showticklabels": p == 4, "title": {"text": T["step_axis"]} if p == 4 else None,
-                                         "gridcolor": "#dddddd", "zeroline": False}
+                                         "showticklabels": p == 4, "gridcolor": "#dddddd", "zeroline": False,
+                                         "tickfont": {"size": c.FONT - 4}}
             layout_extra[f"yaxis{p}"] = {"domain": [lo, hi], "anchor": xa, "type": ytype, "gridcolor": "#dddddd",
-                                         "exponentformat": "power", "nticks": 4,
-                                         "title": {"text": "", "font": {"size": c.FONT - 3}}}
-            layout_extra.setdefault("annotations", []).append(
-                {"text": T[key], "xref": "paper", "yref": "paper", "x": INSIDE_DOMAIN[0], "y": hi + 0.005,
-                 "xanchor": "left", "yanchor": "bottom", "showarrow": False, "font": {"size": c.FONT - 2}})
+                                         "exponentformat": "power", "nticks": 3, "tickfont": {"size": c.FONT - 4}}
+            layout_extra["annotations"].append(
+                {"text": T[key], "xref": "paper", "yref": "paper", "x": INSIDE_DOMAIN[0], "y": hi + 0.01,
+                 "xanchor": "left", "yanchor": "bottom", "showarrow": False, "font": {"size": c.FONT - 4}})
             if arr is None or k == 0:
+                layout_extra[f"xaxis{p}"]["visible"] = False
+                layout_extra[f"yaxis{p}"]["visible"] = False
                 layout_extra["annotations"].append(
-                    {"text": T["no_state"], "xref": f"{xa} domain", "yref": f"{ya} domain", "x": 0.5, "y": 0.5,
-                     "showarrow": False, "font": {"size": c.FONT - 3, "color": "#555555"}})
-                ranges.append(None)
+                    {"text": T["no_state"], "xref": "paper", "yref": "paper", "x": xmid, "y": (lo + hi) / 2,
+                     "showarrow": False, "font": {"size": c.FONT - 4, "color": "#444444"}})
                 continue
             a = np.asarray(arr, dtype=np.float64)
             if ytype == "log":
@@ -256,7 +258,6 @@ def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), insi
                      "hovertemplate": "%{x}: %{y:.4g}<extra>" + "xy"[comp] + "</extra>"})
             fin = a[np.isfinite(a)]
             if fin.size == 0:
-                ranges.append(None)
                 continue
             lo_v, hi_v = float(fin.min()), float(fin.max())
             if ytype == "log":
@@ -273,33 +274,27 @@ def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), insi
                  "yaxis": ya, "showlegend": False, "hoverinfo": "skip", "name": "cursor",
                  "line": {"color": "#000000", "width": 2}},
                 lambda s, cur=cur: {"x": [max(s, 1)] * 2, "y": c.sig(cur, 6)})
-        # the readout: a text trace in the top panel, following the step
+
         def readout(s, e=e, k=k):
+            """The values at the current step, as text under the panel title."""
             i = min(max(s, 1), k) - 1 if k else 0
             parts = [f"t = {i + 1}"]
             if k:
                 el = e["eff_lr"][i]
-                parts.append(f"η<sub>x</sub> {el[0]:.3g} · η<sub>y</sub> {el[1]:.3g}")
-                if "velocity" in e:
-                    v = e["velocity"][i]
-                    parts.append(f"v ({v[0]:.3g}, {v[1]:.3g})")
-                if "second_moment" in e:
-                    v = e["second_moment"][i]
-                    parts.append(f"s ({v[0]:.3g}, {v[1]:.3g})")
+                parts.append(f"η = ({el[0]:.3g}, {el[1]:.3g})")
+                for key, sym in (("velocity", "v"), ("second_moment", "s")):
+                    if key in e:
+                        v = e[key][i]
+                        parts.append(f"{sym} = ({v[0]:.3g}, {v[1]:.3g})")
             return "<br>".join(parts)
-        add({"type": "scatter", "x": [0], "y": [0], "mode": "text", "xaxis": "x5", "yaxis": "y5",
-             "text": [readout(shown)], "textposition": "middle right", "showlegend": False, "hoverinfo": "skip",
-             "name": "readout", "textfont": {"size": c.FONT - 2, "color": "#000000",
-                                            "family": "Noto Sans Mono, monospace"}},
+        add({"type": "scatter", "x": [0], "y": [1], "mode": "text", "xaxis": "x5", "yaxis": "y5",
+             "text": [readout(shown)], "textposition": "bottom right", "showlegend": False, "hoverinfo": "skip",
+             "name": "readout", "textfont": {"size": c.FONT - 3, "color": "#000000"}},
             lambda s: {"text": [readout(s)]})
-        layout_extra["xaxis5"] = {"domain": [INSIDE_DOMAIN[0], 1.0], "anchor": "y5", "visible": False,
+        layout_extra["xaxis5"] = {"domain": list(INSIDE_DOMAIN), "anchor": "y5", "visible": False,
                                   "range": [0, 1], "fixedrange": True}
-        layout_extra["yaxis5"] = {"domain": [0.64, 0.70], "anchor": "x5", "visible": False, "range": [-1, 1],
+        layout_extra["yaxis5"] = {"domain": [0.745, 0.935], "anchor": "x5", "visible": False, "range": [0, 1],
                                   "fixedrange": True}
-        layout_extra["annotations"].insert(0, {
-            "text": T["inside_of"], "xref": "paper", "yref": "paper", "x": INSIDE_DOMAIN[0], "y": 1.07,
-            "xanchor": "left", "yanchor": "bottom", "showarrow": False, "font": {"size": c.FONT}})
-        layout_extra["yaxis5"]["domain"] = [0.645, 0.695]
 
     # --- frames: every trace listed; static ones with {}
     n = len(data)
@@ -329,30 +324,34 @@ def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), insi
     layout = {
         **c.TEMPLATE_LAYOUT,
         "height": height,
-        "margin": {"l": 60, "r": 20, "t": 40, "b": 150},
-        "xaxis": {"domain": list(xdom), "range": [x0, x1], "title": {"text": T["x_axis"]}, "showgrid": False,
-                  "zeroline": False, "constrain": "domain", "ticks": "outside"},
-        "yaxis": {"range": [y0, y1], "title": {"text": T["y_axis"]}, "showgrid": False, "zeroline": False,
-                  "ticks": "outside"},
+        "margin": {"l": 55, "r": 15, "t": 10, "b": 120},
+        "xaxis": {"domain": list(xdom), "range": [x0, x1], "showgrid": False, "zeroline": False, "ticks": "outside",
+                  "title": {"text": T["x_axis"], "standoff": 2}},
+        "yaxis": {"domain": [0.0, 1.0], "range": [y0, y1], "showgrid": False, "zeroline": False, "ticks": "outside",
+                  "title": {"text": T["y_axis"], "standoff": 2}},
         "images": [layout_image(surface)],
-        "legend": {"orientation": "h", "x": 0.0, "y": -0.30, "yanchor": "top", "xanchor": "left",
-                   "font": {"size": c.FONT}, "bgcolor": "rgba(255,255,255,0.9)", "itemsizing": "constant"},
+        "showlegend": True,
+        "legend": {"orientation": "v", "x": 1.0 if not with_inside else xdom[1] + 0.01, "y": 1.0,
+                   "yanchor": "top", "xanchor": "left", "font": {"size": c.FONT - 2},
+                   "bgcolor": "rgba(255,255,255,0.85)", "itemsizing": "constant", "tracegroupgap": 2},
         "dragmode": "pan",
         "clickmode": "event+select",
         "hovermode": "closest",
         "uirevision": "map",
         "updatemenus": [
-            {"type": "buttons", "direction": "left", "showactive": False, "x": 0.0, "y": -0.09,
-             "xanchor": "left", "yanchor": "top", "pad": {"t": 0, "r": 6}, "buttons": buttons,
-             "font": {"size": c.FONT - 1}, "bgcolor": "#f2f2f2", "bordercolor": "#444444"},
-            {"type": "buttons", "direction": "left", "showactive": False, "x": xdom[1], "y": -0.09,
+            {"type": "buttons", "direction": "left", "showactive": False, "x": 0.0, "y": -0.085,
+             "xanchor": "left", "yanchor": "top", "pad": {"t": 0, "r": 4}, "buttons": buttons,
+             "font": {"size": c.FONT - 1}, "bgcolor": "#eeeeee", "bordercolor": "#333333"},
+            {"type": "buttons", "direction": "left", "showactive": False, "x": 1.0, "y": -0.085,
              "xanchor": "right", "yanchor": "top", "pad": {"t": 0}, "buttons": [play(s) for s in SPEEDS],
-             "font": {"size": c.FONT - 3}, "bgcolor": "#f2f2f2", "bordercolor": "#444444"},
+             "font": {"size": c.FONT - 3}, "bgcolor": "#eeeeee", "bordercolor": "#333333"},
         ],
         "sliders": [{
-            "active": active, "x": 0.0, "len": xdom[1], "y": -0.14, "yanchor": "top", "xanchor": "left",
-            "pad": {"t": 30, "b": 0}, "currentvalue": {"prefix": T["step"], "font": {"size": c.FONT}},
-            "font": {"size": c.FONT - 5}, "ticklen": 4, "minorticklen": 0,
+            "active": active, "x": 0.0, "len": 1.0, "y": -0.15, "yanchor": "top", "xanchor": "left",
+            "pad": {"t": 25, "b": 0}, "currentvalue": {"prefix": T["step"], "suffix": T["step_suffix"],
+                                                       "font": {"size": c.FONT - 1}, "xanchor": "left", "offset": 6},
+            # per-frame tick labels would be an unreadable row of numbers: the current value says it
+            "font": {"size": 8, "color": "rgba(0,0,0,0)"}, "ticklen": 0, "minorticklen": 0,
             "transition": {"duration": 0},
             "steps": [{"label": str(int(s)), "method": "animate",
                        "args": [[str(int(s))], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
@@ -360,6 +359,4 @@ def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), insi
         }],
         **layout_extra,
     }
-    if "annotations" not in layout:
-        layout["annotations"] = []
     return {"data": data, "layout": layout, "frames": frames}

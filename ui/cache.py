@@ -1,0 +1,49 @@
+"""The cache boundary: races and figures cached by their configuration (bounded)."""
+from __future__ import annotations
+
+import streamlit as st
+
+import surfaces
+from lab.config import PlaygroundConfig
+from lab.race import run_lanes
+from optim_core import OPTIMIZERS, run
+from viz.charts import curves_figure
+from viz.playground import playground_figure
+from viz.view3d import surface3d_figure
+
+
+@st.cache_resource(show_spinner=False)
+def warm_engine() -> bool:
+    """One small run per optimizer, once per server process: Numba's compile (or cache load)
+    happens at start-up, not on the first slider move."""
+    for oid in OPTIMIZERS:
+        run(oid, "valley", (-5.0, -2.0), 3)
+        run(oid, "noisy_bowl", (-2.0, 2.5), 3, batch_size=10, grad_noise=0.1)
+    return True
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def surface(sid: str, params_key: tuple):
+    return surfaces.get(sid, **dict(params_key))
+
+
+@st.cache_data(max_entries=48, show_spinner=False)
+def race(run_key: str, _cfg: PlaygroundConfig):
+    """All lanes of ``_cfg`` (hashed through ``run_key``, which names everything they depend on)."""
+    return run_lanes(_cfg)
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def main_figure(key: str, _surface, _runs, _labels, shown_step, arrows, inside, _text):
+    return playground_figure(_surface, _runs, _labels, shown_step=shown_step, arrows=arrows, inside=inside,
+                             text=_text)
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def curves(key: str, _runs, _labels, f_min, _minima, _text):
+    return curves_figure(_runs, _labels, f_min=f_min, minima=_minima, text=_text)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def view3d(key: str, _surface, _runs, _labels, _text):
+    return surface3d_figure(_surface, _runs, _labels, text=_text)

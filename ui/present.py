@@ -1,0 +1,80 @@
+"""Turning lanes and rows into the words and tables the page shows (current language)."""
+from __future__ import annotations
+
+import math
+
+from lab.config import Note
+from lab.race import Lane, Row
+from optim_core.catalogue import OPTIMIZERS
+
+from .i18n import opt_name, surface_name, t
+
+
+def fmt_num(v, digits=3) -> str:
+    if v is None or not isinstance(v, (int, float)) or not math.isfinite(v):
+        return "—"
+    return f"{v:.{digits}g}"
+
+
+def legend_labels(lanes: list[Lane]) -> dict:
+    """optimizer id -> legend text: name, the η it used, and its status when it did not finish."""
+    out = {}
+    for lane in lanes:
+        name, lr = opt_name(lane.optimizer), fmt_num(lane.lr)
+        r = lane.result
+        if r is None:
+            out[lane.optimizer] = t("legend_bad", name=name, lr=lr, status=t("status_error"), step=0)
+        elif r.status != "ok":
+            out[lane.optimizer] = t("legend_bad", name=name, lr=lr, status=t("status_" + r.status), step=r.status_step)
+        else:
+            out[lane.optimizer] = t("legend_ok", name=name, lr=lr)
+    return out
+
+
+def caption(cfg, lanes: list[Lane]) -> list[str]:
+    lines = [t("caption", surface=surface_name(cfg.surface), n=len(lanes), steps=cfg.steps,
+               x=fmt_num(cfg.start[0], 4), y=fmt_num(cfg.start[1], 4))]
+    bad = [ln for ln in lanes if ln.ok and ln.result.status != "ok"]
+    for ln in bad:
+        lines.append(t("caption_bad", name=opt_name(ln.optimizer), status=t("status_" + ln.result.status),
+                       step=ln.result.status_step, reason=ln.result.reason))
+    if not bad and lanes:
+        lines.append(t("caption_all_ok"))
+    return lines
+
+
+def note_lines(notes: list[Note]) -> list[str]:
+    """One line per URL note: the (sanitised) parameter name and the problem, never the value."""
+    return [f"`{n.key}`: {t('note_' + n.problem)}" for n in notes]
+
+
+def lane_note_lines(lanes: list[Lane]) -> list[str]:
+    return [f"{opt_name(ln.optimizer)}: {t('lane_' + n)}" for ln in lanes for n in ln.notes]
+
+
+def leaderboard_table(rows: list[Row]) -> list[dict]:
+    out = []
+    for i, r in enumerate(rows, start=1):
+        status = t("status_" + r.status)
+        if r.status in ("diverged", "escaped"):
+            status = f"✖ {status} @ {r.status_step}"
+        out.append({
+            t("col_rank"): i,
+            t("col_optimizer"): opt_name(r.optimizer),
+            t("col_lr"): fmt_num(r.lr),
+            t("col_final_loss"): fmt_num(r.final_loss, 4),
+            t("col_gap"): fmt_num(r.gap, 3),
+            t("col_distance"): fmt_num(r.distance, 3),
+            t("col_steps_to_tol"): str(r.steps_to_tol) if r.steps_to_tol >= 0 else t("never"),
+            t("col_status"): status,
+        })
+    return out
+
+
+def rule_of(oid: str, hyper: dict) -> str:
+    """The LaTeX rule of ``oid`` for the variant chosen in ``hyper``."""
+    spec = OPTIMIZERS[oid]
+    for h in spec.hyper:
+        if h.is_choice and hyper.get(h.name) in spec.variant_rules:
+            return spec.variant_rules[hyper[h.name]]
+    return spec.rule

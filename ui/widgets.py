@@ -1,0 +1,273 @@
+"""Widgets built from the catalogues, and the one mapping between widget keys and a
+:class:`~lab.config.PlaygroundConfig`.
+
+Every widget's key is ``"w:" + <its query-string key>`` and its value lives in
+``st.session_state`` (set before the widget is created, never passed as ``value=``), so the URL
+sync only has to write session-state keys.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import streamlit as st
+
+import surfaces
+from lab.config import (ARROWS, CLASSROOM, LANGS, MAX_NOISE, MAX_SEED, MAX_STEPS, SHARED_LR, TOL,
+                        PlaygroundConfig, default_inside)
+from optim_core.catalogue import OPTIMIZERS
+from optim_core.schedules import KINDS as SCHEDULE_KINDS
+from optim_core.schedules import PARAMS as SCHEDULE_PARAMS
+from optim_core.schedules import WARMUP
+
+from .i18n import help_of, lang, opt_name, surface_name, t
+
+W = "w:"
+
+
+def log_options(lo: float, hi: float, *extra) -> list:
+    """1-2-5 values per decade in [lo, hi], plus the ends and ``extra`` (the current value, the
+    default) so any valid value can be shown: a log-scale slider."""
+    vals = {float(lo), float(hi)}
+    for k in range(math.floor(math.log10(lo)) - 1, math.ceil(math.log10(hi)) + 1):
+        for m in (1, 2, 5):
+            v = float(f"{m}e{k}")
+            if lo <= v <= hi:
+                vals.add(v)
+    vals.update(float(v) for v in extra if v is not None and lo <= float(v) <= hi)
+    return sorted(vals)
+
+
+def _fmt(v) -> str:
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def _ensure(key: str, default):
+    if key not in st.session_state:
+        st.session_state[key] = default
+    return st.session_state[key]
+
+
+def number_widget(key, label, lo, hi, default, *, log=False, integer=False, help=None, container=st):
+    """A slider (log-spaced options where ``log``), or an integer input, for a numeric value."""
+    cur = _ensure(key, default)
+    if integer:
+        st.session_state[key] = int(min(max(int(cur), int(lo)), int(hi)))
+        return container.number_input(label, min_value=int(lo), max_value=int(hi), step=1, key=key, help=help)
+    if log and lo > 0:
+        opts = log_options(lo, hi, cur, default)
+        if cur not in opts:
+            st.session_state[key] = min(opts, key=lambda v: abs(math.log(v) - math.log(max(float(cur), lo))))
+        return container.select_slider(label, options=opts, format_func=_fmt, key=key, help=help)
+    span = float(hi) - float(lo)
+    step = 10.0 ** (math.floor(math.log10(span)) - 4) if span > 0 else 1e-4
+    decimals = max(0, -int(math.floor(math.log10(step))))
+    st.session_state[key] = float(min(max(float(cur), float(lo)), float(hi)))
+    return container.slider(label, min_value=float(lo), max_value=float(hi), step=step, key=key, help=help,
+                            format=f"%.{min(decimals, 6)}f")
+
+
+def hyper_widget(oid: str, h, container=st):
+    key = f"{W}h.{oid}.{h.name}"
+    label = f"{h.name}"
+    if h.is_choice:
+        _ensure(key, h.default)
+        if st.session_state[key] not in h.choices:
+            st.session_state[key] = h.default
+        return container.selectbox(label, options=list(h.choices), format_func=str, key=key, help=help_of(h))
+    return number_widget(key, label, h.min, h.max, h.default, log=h.log, integer=h.integer, help=help_of(h),
+                         container=container)
+
+
+# ------------------------------------------------------------------ config <-> session state
+
+def load(cfg: PlaygroundConfig) -> None:
+    """Write ``cfg`` into the widgets' session-state keys (before any widget is created)."""
+    ss = st.session_state
+    ss[W + "lang"] = cfg.lang
+    ss[W + "surface"] = cfg.surface
+    for name, v in cfg.surface_params.items():
+        ss[f"{W}s.{name}"] = v
+    ss[W + "opt"] = list(cfg.optimizers)
+    for oid, hp in cfg.hyper.items():
+        for name, v in hp.items():
+            ss[f"{W}h.{oid}.{name}"] = v
+    ss[W + "lrmode"] = cfg.lr_mode
+    ss[W + "lr"] = cfg.shared_lr
+    ss[W + "sched"] = cfg.schedule.get("kind", "constant")
+    for name, v in cfg.schedule.items():
+        if name != "kind":
+            ss[f"{W}sched.{name}"] = v
+    ss[W + "noise"] = cfg.noise
+    ss[W + "seed"] = cfg.seed
+    ss[W + "steps"] = cfg.steps
+    ss["_prev_steps"] = cfg.steps
+    ss[W + "batch"] = cfg.batch
+    ss[W + "x0"], ss[W + "y0"] = float(cfg.start[0]), float(cfg.start[1])
+    ss[W + "arrows"] = list(cfg.arrows)
+    ss[W + "view3d"] = cfg.view3d
+    ss[W + "inside"] = cfg.inside_optimizer
+    ss[W + "step"] = cfg.shown_step
+    ss[W + "tol"] = cfg.tol
+
+
+def read() -> PlaygroundConfig:
+    """The configuration the widgets show now."""
+    ss = st.session_state
+    sid = ss.get(W + "surface", "valley")
+    sspec = surfaces.SURFACES[sid]
+    sparams = {p.name: ss.get(f"{W}s.{p.name}", p.default) for p in sspec.all_params}
+    opts = tuple(o for o in ss.get(W + "opt", CLASSROOM) if o in OPTIMIZERS)
+    hyper = {oid: {h.name: ss.get(f"{W}h.{oid}.{h.name}", h.default) for h in OPTIMIZERS[oid].hyper}
+             for oid in opts}
+    kind = ss.get(W + "sched", "constant")
+    schedule = {"kind": kind}
+    for name, (default, *_r) in list(SCHEDULE_PARAMS[kind].items()) + [("warmup", WARMUP)]:
+        schedule[name] = ss.get(f"{W}sched.{name}", default)
+    steps = int(ss.get(W + "steps", 300))
+    step = int(ss.get(W + "step", steps))
+    inside = ss.get(W + "inside", "")
+    return PlaygroundConfig(
+        lang=lang(), surface=sid, surface_params=sparams, optimizers=opts, hyper=hyper,
+        lr_mode=ss.get(W + "lrmode", "own"), shared_lr=float(ss.get(W + "lr", SHARED_LR[0])), schedule=schedule,
+        noise=float(ss.get(W + "noise", 0.0)), seed=int(ss.get(W + "seed", 0)), steps=steps,
+        start=(float(ss.get(W + "x0", sspec.start[0])), float(ss.get(W + "y0", sspec.start[1]))),
+        batch=int(ss.get(W + "batch", 0)) if sspec.finite_sum else 0,
+        arrows=tuple(a for a in ARROWS if a in ss.get(W + "arrows", [])), view3d=bool(ss.get(W + "view3d", False)),
+        inside=inside if inside in opts and inside != default_inside(opts) else "",
+        step=-1 if step >= steps else step, tol=float(ss.get(W + "tol", TOL[0])))
+
+
+# ------------------------------------------------------------------ callbacks
+
+def _on_surface():
+    """A new surface starts from its own defaults: parameters, start point, batch."""
+    ss = st.session_state
+    spec = surfaces.SURFACES[ss[W + "surface"]]
+    for p in spec.all_params:
+        ss[f"{W}s.{p.name}"] = p.default
+    ss[W + "x0"], ss[W + "y0"] = float(spec.start[0]), float(spec.start[1])
+    ss[W + "batch"] = 0
+
+
+def _on_steps():
+    ss = st.session_state
+    prev = ss.get("_prev_steps", ss[W + "steps"])
+    if ss.get(W + "step", prev) >= prev:
+        ss[W + "step"] = ss[W + "steps"]
+    ss["_prev_steps"] = ss[W + "steps"]
+
+
+def reset_hyper():
+    ss = st.session_state
+    for oid in ss.get(W + "opt", []):
+        for h in OPTIMIZERS[oid].hyper:
+            ss[f"{W}h.{oid}.{h.name}"] = h.default
+    ss[W + "lr"] = SHARED_LR[0]
+
+
+def set_start_from_click(chart_key: str, domain) -> None:
+    """``on_select`` callback of the map: the clicked grid point becomes the start."""
+    ss = st.session_state
+    state = ss.get(chart_key)
+    try:
+        pts = state["selection"]["points"]
+        x, y = float(pts[0]["x"]), float(pts[0]["y"])
+    except (KeyError, IndexError, TypeError, ValueError):
+        return
+    if not (math.isfinite(x) and math.isfinite(y)):
+        return
+    x0, x1, y0, y1 = domain
+    ss[W + "x0"] = round(min(max(x, x0), x1), 6)
+    ss[W + "y0"] = round(min(max(y, y0), y1), 6)
+
+
+# ------------------------------------------------------------------ the sidebar controls
+
+def language_switch():
+    _ensure(W + "lang", "en")
+    st.sidebar.radio(t("language"), options=list(LANGS), key=W + "lang", horizontal=True,
+                     format_func=lambda v: {"en": "English", "zh": "中文"}[v])
+
+
+def sidebar_controls():
+    sb = st.sidebar
+    ss = st.session_state
+    _ensure(W + "surface", "valley")
+    sb.selectbox(t("surface"), options=list(surfaces.SURFACES), format_func=surface_name, key=W + "surface",
+                 on_change=_on_surface)
+    sspec = surfaces.SURFACES[ss[W + "surface"]]
+    with sb.expander(t("surface_params"), expanded=len(sspec.all_params) > 1):
+        for p in sspec.all_params:
+            number_widget(f"{W}s.{p.name}", p.name, p.min, p.max, p.default, log=p.log, integer=p.integer,
+                          help=help_of(p))
+
+    _ensure(W + "opt", list(CLASSROOM))
+    ss[W + "opt"] = [o for o in ss[W + "opt"] if o in OPTIMIZERS]
+    sb.multiselect(t("optimizers"), options=list(OPTIMIZERS), format_func=opt_name, key=W + "opt",
+                   help=t("optimizers_help"))
+
+    _ensure(W + "lrmode", "own")
+    sb.segmented_control(t("lr_mode"), options=["own", "shared"], key=W + "lrmode", required=True,
+                         format_func=lambda v: t("lr_" + v))
+    if ss.get(W + "lrmode") == "shared":
+        number_widget(W + "lr", t("shared_lr"), SHARED_LR[1], SHARED_LR[2], SHARED_LR[0], log=True, container=sb)
+
+    with sb.expander(t("hyper"), expanded=False):
+        st.button(t("reset"), on_click=reset_hyper, key="reset_hyper")
+        for oid in ss[W + "opt"]:
+            st.markdown(f"**{opt_name(oid)}**")
+            for h in OPTIMIZERS[oid].hyper:
+                if h.name == "lr" and ss.get(W + "lrmode") == "shared":
+                    continue
+                hyper_widget(oid, h)
+
+    with sb.expander(t("schedule"), expanded=False):
+        _ensure(W + "sched", "constant")
+        st.selectbox(t("schedule"), options=list(SCHEDULE_KINDS), key=W + "sched",
+                     format_func=lambda k: t("sched_" + k), label_visibility="collapsed")
+        kind = ss[W + "sched"]
+        for name, (default, lo, hi, integer) in list(SCHEDULE_PARAMS[kind].items()) + [("warmup", WARMUP)]:
+            number_widget(f"{W}sched.{name}", t("sched_" + name), lo, hi, default, integer=integer)
+
+    with sb.expander(t("run_settings"), expanded=True):
+        _ensure(W + "steps", 300)
+        st.number_input(t("steps"), min_value=1, max_value=MAX_STEPS, step=50, key=W + "steps", on_change=_on_steps)
+        number_widget(W + "noise", t("noise"), 0.0, MAX_NOISE, 0.0)
+        number_widget(W + "seed", t("seed"), 0, MAX_SEED, 0, integer=True)
+        if sspec.finite_sum:
+            n = int(ss.get(f"{W}s.n_samples", 200))
+            number_widget(W + "batch", t("batch"), 0, n, 0, integer=True)
+
+    with sb.expander(t("start"), expanded=True):
+        x0, x1, y0, y1 = sspec.domain
+        for key, lo, hi, d in (("x0", x0, x1, sspec.start[0]), ("y0", y0, y1, sspec.start[1])):
+            cur = _ensure(W + key, float(d))
+            ss[W + key] = float(min(max(float(cur), lo), hi))
+            st.number_input(t("start_" + key[0]), min_value=float(lo), max_value=float(hi),
+                            step=(hi - lo) / 100, format="%.3f", key=W + key)
+        st.caption(t("start_help"))
+
+
+def view_controls(steps: int):
+    """The row above the map: shown step, inside-the-optimizer choice, arrows, 3-D toggle."""
+    ss = st.session_state
+    opts = ss.get(W + "opt", [])
+    cols = st.columns([1.0, 1.1, 1.7, 0.7], vertical_alignment="bottom")
+    cur = _ensure(W + "step", steps)
+    ss[W + "step"] = int(min(max(int(cur), 0), steps))
+    cols[0].number_input(t("shown_step"), min_value=0, max_value=int(steps), step=1, key=W + "step",
+                         help=t("shown_step_help"))
+    if opts:
+        if ss.get(W + "inside") not in opts:
+            ss[W + "inside"] = default_inside(opts)
+        cols[1].selectbox(t("inside"), options=opts, format_func=opt_name, key=W + "inside")
+    _ensure(W + "arrows", [])
+    cols[2].pills(t("arrows"), options=list(ARROWS), selection_mode="multi", key=W + "arrows",
+                  format_func=lambda a: t("arrow_" + a))
+    _ensure(W + "view3d", False)
+    cols[3].toggle(t("view3d"), key=W + "view3d")
+
+
+def tolerance_control():
+    number_widget(W + "tol", t("tol"), TOL[1], TOL[2], TOL[0], log=True)
