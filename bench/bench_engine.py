@@ -118,6 +118,7 @@ def fresh_process_seconds(env_extra):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="smaller sizes (for a smoke run)")
+    ap.add_argument("--no-cold", action="store_true", help="skip the cold-compile measurement (~30 s)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "engine.json"))
     args = ap.parse_args()
     steps_single = 2_000 if args.quick else 20_000
@@ -126,11 +127,12 @@ def main():
     rows = {}
 
     # cold compile: an empty cache directory; warm: the project cache, filled by the cold run's twin
-    with tempfile.TemporaryDirectory() as cache:
-        cold_wall, cold_run, cold_both = fresh_process_seconds({"NUMBA_CACHE_DIR": cache})
+    if not args.no_cold:
+        with tempfile.TemporaryDirectory() as cache:
+            cold_wall, cold_run, cold_both = fresh_process_seconds({"NUMBA_CACHE_DIR": cache})
+        rows["cold compile: import + first run + first run_many (s)"] = cold_both
     fresh_process_seconds({})  # make sure the default cache is filled
     warm_wall, warm_run, _ = min((fresh_process_seconds({}) for _ in range(3)), key=lambda r: r[0])
-    rows["cold compile: import + first run + first run_many (s)"] = cold_both
     rows["warm start-up: import + first run, in-process (s)"] = warm_run
     rows["warm start-up: whole fresh process (s)"] = warm_wall
 

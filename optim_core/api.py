@@ -181,8 +181,8 @@ def run(optimizer, surface, start, steps, hyper=None, *, schedule=None, surface_
     loss = np.empty(steps + 1)
     diag = np.empty((steps, engine.N_DIAG))
     k, status, status_step, reason = engine.trajectory(
-        spec.code, hp, surf.code, surf.packed, x0, steps, sched, sigma, seed, bsize, u, box, n_samples,
-        xy, loss, diag, raw)
+        spec.code, hp[None, :], surf.code, surf.packed, x0[None, :], steps, sched, sigma,
+        np.array([seed], dtype=np.int64), bsize, u, box, n_samples, xy, loss, diag, raw)
     diag = diag[:k]
     extra = {"grad": diag[:, 0:2], "update": diag[:, 2:4], "lr": diag[:, 4], "eff_lr": diag[:, 9:11]}
     if "velocity" in spec.diagnostics:
@@ -192,8 +192,7 @@ def run(optimizer, surface, start, steps, hyper=None, *, schedule=None, surface_
     if spec.id == "asgd":
         extra["raw_xy"] = raw[:k + 1]
     return RunResult(spec.id, surf.id, resolved, xy[:k + 1], loss[:k + 1],
-                     engine.STATUS_NAMES[int(status)], int(status_step), REASONS[int(reason)],
-                     {key: np.ascontiguousarray(v) for key, v in extra.items()})
+                     engine.STATUS_NAMES[int(status)], int(status_step), REASONS[int(reason)], extra)
 
 
 def run_many(optimizer, surface, starts, steps, hyper=None, *, hyper_grid=None, tol=1e-6, seeds=None,

@@ -1,7 +1,10 @@
 """The compiled drivers: one trajectory with diagnostics, or many final points in parallel.
 
-Both drivers advance a run through the same ``_advance`` step, so ``run_many`` reproduces
-``run`` bit for bit. Optimizer and surface are integer codes: the whole engine compiles once.
+Both drivers advance runs through the same ``_step`` on a block of lanes (``rules``), so
+``run_many`` reproduces ``run`` bit for bit. ``run`` is a block of one lane; ``run_many`` gives
+each thread blocks of ``BLOCK`` lanes, which lets the CPU overlap independent runs (a single
+run is a chain of dependent divisions and square roots). Optimizer and surface are integer
+codes: the whole engine compiles once.
 """
 import math
 
@@ -16,6 +19,7 @@ from .schedules import lr_at
 
 N_STATE = 16
 N_DIAG = 11  # grad(2) update(2) lr velocity(2) second_moment(2) eff_lr(2)
+BLOCK = 64   # lanes per block in run_many
 
 RUNNING, DIVERGED, ESCAPED = -1, 1, 2
 STATUS_NAMES = {0: "ok", 1: "diverged", 2: "escaped"}
@@ -25,20 +29,39 @@ BOUND = 1e6
 
 
 @njit(cache=True, nogil=True)
-def _draw_noise(seed, t, sigma, noise):
-    z0, z1 = normal_pair(seed, t)
-    noise[0] = sigma * z0
-    noise[1] = sigma * z1
+def _workspace(starts, n_samples):
+    """Per-lane arrays: θ, state, gradient, diagnostics, lr, noise, sample order, status code."""
+    k = starts.shape[0]
+    order = np.empty((k, n_samples), dtype=np.int64)
+    return (starts.copy(), np.zeros((k, N_STATE)), np.zeros((k, 2)), np.zeros((k, 8)), np.zeros(k),
+            np.zeros((k, 2)), order, np.zeros(k, dtype=np.int64))
 
 
 @njit(cache=True, nogil=True)
-def _batch_bounds(t, seed, bsize, perm):
-    """Step t's batch is perm[lo:hi]; perm is reshuffled at the start of each epoch."""
-    per_epoch = perm.shape[0] // bsize
-    epoch, j = divmod(t - 1, per_epoch)
-    if j == 0:
-        shuffle_epoch(seed, epoch, perm)
-    return j * bsize, (j + 1) * bsize
+def _step(oid, hp, sid, sp, sched, sigma, seeds, bsize, u, t, ws):
+    """Step t for every lane. Noise and batch depend only on (seed, t), never on the optimizer
+    (common random numbers)."""
+    th, st, g, d, lr, noise, order, code = ws
+    lanes = th.shape[0]
+    lo = hi = 0
+    if bsize > 0:
+        per_epoch = order.shape[1] // bsize
+        epoch, j = divmod(t - 1, per_epoch)
+        if j == 0:
+            for k in range(lanes):
+                shuffle_epoch(seeds[k], epoch, order[k])
+        lo, hi = j * bsize, (j + 1) * bsize
+    if sigma > 0.0:
+        for k in range(lanes):
+            z0, z1 = normal_pair(seeds[k], t)
+            noise[k, 0] = sigma * z0
+            noise[k, 1] = sigma * z1
+    for k in range(lanes):
+        lr[k] = lr_at(sched, hp[k, 0], t)
+        code[k] = OK
+        for j in range(8):
+            d[k, j] = 0.0
+    dispatch(oid, hp, lr, t, u, th, st, (sid, sp, order, lo, hi, noise), g, d, code)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -47,21 +70,12 @@ def _outside(x, y, box):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _advance(oid, hp, sid, sp, sched, sigma, seed, bsize, u, box, t, th, st, g, d, noise, perm):
-    """One step t in place. Returns (status, reason, loss): status RUNNING while all is well."""
-    # Noise and batch depend only on (seed, t), never on the optimizer (common random numbers).
-    # The helpers are called behind these tests, not inlined: inlined, their code cost ~40 ns
-    # a step even when unused.
-    if sigma > 0.0:
-        _draw_noise(seed, t, sigma, noise)
-    lo = hi = 0
-    if bsize > 0:
-        lo, hi = _batch_bounds(t, seed, bsize, perm)
-    lr = lr_at(sched, hp[0], t)
-    code = dispatch(oid, hp, lr, t, u, th, st, (sid, sp, perm, lo, hi, noise), g, d)
-    if code != OK:
-        return DIVERGED, (R_SINGULAR if code == SINGULAR_HESSIAN else R_ZERO_CURVATURE), math.nan
-    x, y, rx, ry = th[0], th[1], d[6], d[7]
+def _lane_status(sid, sp, box, ws, k):
+    """(status, reason, loss) of lane k after a step; status RUNNING while all is well."""
+    th, d, code = ws[0], ws[3], ws[7]
+    if code[k] != OK:
+        return DIVERGED, (R_SINGULAR if code[k] == SINGULAR_HESSIAN else R_ZERO_CURVATURE), math.nan
+    x, y, rx, ry = th[k, 0], th[k, 1], d[k, 6], d[k, 7]
     if not (math.isfinite(x) and math.isfinite(y) and math.isfinite(rx) and math.isfinite(ry)):
         return DIVERGED, R_NONFINITE, math.nan
     f = surf.value(sid, sp, x, y)
@@ -75,85 +89,91 @@ def _advance(oid, hp, sid, sp, sched, sigma, seed, bsize, u, box, t, th, st, g, 
 
 
 @njit(cache=True, nogil=True)
-def trajectory(oid, hp, sid, sp, start, steps, sched, sigma, seed, bsize, u, box, n_samples,
-               xy, loss, diag, raw):
-    """Run ``steps`` steps from ``start``, filling xy/loss/raw (steps+1 rows) and diag (steps rows).
+def _point_is_kept(ws, k, reason):
+    """A stopping step's point is kept unless the step was undefined or the point is not finite."""
+    th = ws[0]
+    return reason < R_SINGULAR and math.isfinite(th[k, 0]) and math.isfinite(th[k, 1])
 
-    Returns (k, status, status_step, reason): k steps are stored.
-    """
-    th = start.copy()
-    st = np.zeros(N_STATE)
-    g = np.zeros(2)
-    d = np.zeros(8)
-    noise = np.zeros(2)
-    perm = np.arange(n_samples)
-    xy[0] = th
-    raw[0] = th
-    loss[0] = surf.value(sid, sp, th[0], th[1])
+
+@njit(cache=True, nogil=True)
+def trajectory(oid, hp, sid, sp, start, steps, sched, sigma, seeds, bsize, u, box, n_samples,
+               xy, loss, diag, raw):
+    """One run (hp (1, H), start (1, 2), seeds (1,)) filling xy/loss/raw (steps+1 rows) and
+    diag (steps rows). Returns (k, status, status_step, reason): k steps are stored."""
+    ws = _workspace(start, n_samples)
+    th, g, d, lr = ws[0], ws[2], ws[3], ws[4]
+    xy[0, 0], xy[0, 1] = th[0, 0], th[0, 1]
+    raw[0, 0], raw[0, 1] = th[0, 0], th[0, 1]
+    loss[0] = surf.value(sid, sp, th[0, 0], th[0, 1])
     for t in range(1, steps + 1):
-        px, py = th[0], th[1]
-        for j in range(8):
-            d[j] = 0.0
-        status, reason, f = _advance(oid, hp, sid, sp, sched, sigma, seed, bsize, u, box,
-                                     t, th, st, g, d, noise, perm)
-        if reason == R_SINGULAR or reason == R_ZERO_CURVATURE:
+        px, py = th[0, 0], th[0, 1]
+        _step(oid, hp, sid, sp, sched, sigma, seeds, bsize, u, t, ws)
+        status, reason, f = _lane_status(sid, sp, box, ws, 0)
+        if status != RUNNING and not _point_is_kept(ws, 0, reason):
             return t - 1, status, t, reason
-        if reason == R_NONFINITE and not (math.isfinite(th[0]) and math.isfinite(th[1])):
-            return t - 1, status, t, reason
-        xy[t, 0], xy[t, 1] = th[0], th[1]
-        raw[t, 0], raw[t, 1] = d[6], d[7]
+        xy[t, 0], xy[t, 1] = th[0, 0], th[0, 1]
+        raw[t, 0], raw[t, 1] = d[0, 6], d[0, 7]
         loss[t] = f
         r = t - 1
-        diag[r, 0], diag[r, 1] = g[0], g[1]
-        diag[r, 2], diag[r, 3] = th[0] - px, th[1] - py
-        diag[r, 4] = lr_at(sched, hp[0], t)
+        diag[r, 0], diag[r, 1] = g[0, 0], g[0, 1]
+        diag[r, 2], diag[r, 3] = th[0, 0] - px, th[0, 1] - py
+        diag[r, 4] = lr[0]
         for j in range(6):
-            diag[r, 5 + j] = d[j]
+            diag[r, 5 + j] = d[0, j]
         if status != RUNNING:
             return t, status, t, reason
     return steps, 0, 0, R_NONE
 
 
 @njit(cache=True, nogil=True)
-def final_point(oid, hp, sid, sp, start, steps, sched, sigma, seed, bsize, u, box, n_samples, f_star, tol):
-    """``trajectory`` without storage: (x, y, loss, status, steps_to_tol) of one run.
-
-    steps_to_tol is the first step t with f(θ_t) − f_star ≤ tol (−1: never, or f_star is NaN).
-    """
-    th = start.copy()
-    st = np.zeros(N_STATE)
-    g = np.zeros(2)
-    d = np.zeros(8)
-    noise = np.zeros(2)
-    perm = np.arange(n_samples)
-    f = surf.value(sid, sp, th[0], th[1])
-    hit = 0 if f - f_star <= tol else -1
+def _block(oid, hp, sid, sp, starts, steps, sched, sigma, seeds, bsize, u, box, n_samples,
+           f_star, tol, final_xy, final_loss, status_out, tol_steps):
+    """``trajectory`` for a block of lanes without storage: final point, loss, status and the
+    first step t with f(θ_t) − f_star ≤ tol (−1: never, or f_star is NaN)."""
+    ws = _workspace(starts, n_samples)
+    th = ws[0]
+    lanes = th.shape[0]
+    alive = np.ones(lanes, dtype=np.bool_)
+    f = np.empty(lanes)
+    for k in range(lanes):
+        f[k] = surf.value(sid, sp, th[k, 0], th[k, 1])
+        tol_steps[k] = 0 if f[k] - f_star <= tol else -1
+        status_out[k] = 0
+        final_xy[k, 0], final_xy[k, 1], final_loss[k] = th[k, 0], th[k, 1], f[k]
+    n_alive = lanes
     for t in range(1, steps + 1):
-        px, py, pf = th[0], th[1], f
-        status, reason, f = _advance(oid, hp, sid, sp, sched, sigma, seed, bsize, u, box,
-                                     t, th, st, g, d, noise, perm)
-        if status != RUNNING:
-            if reason >= R_SINGULAR or not (math.isfinite(th[0]) and math.isfinite(th[1])):
-                return px, py, pf, status, hit   # the stopping point is not kept
-            return th[0], th[1], f, status, hit
-        if hit < 0 and f - f_star <= tol:
-            hit = t
-    return th[0], th[1], f, 0, hit
+        _step(oid, hp, sid, sp, sched, sigma, seeds, bsize, u, t, ws)
+        for k in range(lanes):
+            if not alive[k]:
+                continue
+            status, reason, fk = _lane_status(sid, sp, box, ws, k)
+            if status != RUNNING:
+                alive[k] = False
+                n_alive -= 1
+                status_out[k] = status
+                if _point_is_kept(ws, k, reason):
+                    final_xy[k, 0], final_xy[k, 1], final_loss[k] = th[k, 0], th[k, 1], fk
+                continue
+            final_xy[k, 0], final_xy[k, 1], final_loss[k] = th[k, 0], th[k, 1], fk
+            if tol_steps[k] < 0 and fk - f_star <= tol:
+                tol_steps[k] = t
+        if n_alive == 0:
+            break
 
 
 @njit(cache=True, nogil=True, parallel=True)
 def grid(oid, hps, sid, sp, starts, steps, lr_schedule, sigma, seeds, bsize, u, box, n_samples,
          f_star, tol, final_xy, final_loss, status_out, tol_steps):
-    """``final_point`` for n independent runs in parallel: row r uses hps[r], starts[r], seeds[r].
+    """n independent runs in parallel, in blocks of BLOCK lanes: row r uses hps[r], starts[r]
+    and seeds[r].
 
     (The schedule argument is not called ``sched``: Numba 0.68's parfor lowering turns that name
     into a duplicate gufunc argument and fails with a SyntaxError.)
     """
-    for r in prange(starts.shape[0]):
-        x, y, f, status, hit = final_point(oid, hps[r], sid, sp, starts[r], steps, lr_schedule, sigma, seeds[r],
-                                           bsize, u, box, n_samples, f_star, tol)
-        final_xy[r, 0] = x
-        final_xy[r, 1] = y
-        final_loss[r] = f
-        status_out[r] = status
-        tol_steps[r] = hit
+    n = starts.shape[0]
+    for b in prange((n + BLOCK - 1) // BLOCK):
+        r0 = b * BLOCK
+        r1 = min(n, r0 + BLOCK)
+        _block(oid, hps[r0:r1], sid, sp, starts[r0:r1], steps, lr_schedule, sigma, seeds[r0:r1], bsize, u,
+               box, n_samples, f_star, tol, final_xy[r0:r1], final_loss[r0:r1], status_out[r0:r1],
+               tol_steps[r0:r1])

@@ -57,20 +57,28 @@ def shuffle_epoch(seed, epoch, perm):
 
 
 @njit(cache=True, nogil=True)
-def grad_at(orc, x, y, g):
-    """Write into g the gradient the optimizer sees at (x, y): batch gradient plus noise.
+def grad_at(orc, pts, g):
+    """g[k] = the gradient lane k sees at pts[k]: its batch gradient plus its noise.
 
-    ``orc`` = (surface code, packed surface params, sample order, batch start, batch end, noise (2,));
-    the batch is order[start:end], an empty one meaning the full loss.
+    ``orc`` = (surface code, packed surface params, sample orders (lanes, N), batch start,
+    batch end, noise (lanes, 2)); lane k's batch is order[k, start:end], an empty batch
+    meaning the full loss. ``pts`` may be ``g`` itself.
     """
     sid, sp, order, lo, hi, noise = orc
-    gx, gy = surf.batch_grad(sid, sp, order, lo, hi, x, y)
-    g[0] = gx + noise[0]
-    g[1] = gy + noise[1]
+    for k in range(pts.shape[0]):
+        x, y = pts[k, 0], pts[k, 1]
+        if hi > lo:
+            gx, gy = surf.batch_grad(sid, sp, order[k], lo, hi, x, y)
+        else:
+            gx, gy = surf.grad(sid, sp, x, y)
+        g[k, 0] = gx + noise[k, 0]
+        g[k, 1] = gy + noise[k, 1]
 
 
 @njit(cache=True, nogil=True)
-def loss_at(orc, x, y):
-    """The loss the optimizer may evaluate (line searches): the current batch's loss."""
+def loss_at(orc, k, x, y):
+    """The loss lane k may evaluate (line searches): its current batch's loss, without noise."""
     sid, sp, order, lo, hi, noise = orc
-    return surf.batch_value(sid, sp, order, lo, hi, x, y)
+    if hi > lo:
+        return surf.batch_value(sid, sp, order[k], lo, hi, x, y)
+    return surf.value(sid, sp, x, y)

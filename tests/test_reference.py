@@ -90,6 +90,7 @@ CASES = [
     Case("radam-5", "radam", {"lr": 0.01, "threshold": 5.0}),
     Case("radam-4", "radam", {"lr": 0.01, "threshold": 4.0}),
     Case("radam-4-b2", "radam", {"lr": 0.02, "beta2": 0.99, "threshold": 4.0}),
+    Case("radam-20", "radam", {"lr": 0.02, "threshold": 20.0}),
     Case("newton", "newton", {"lr": 0.5}),
     Case("newton-damped", "newton", {"lr": 0.8, "damping": 0.5}),
     Case("diag_newton", "diag_newton", {"lr": 0.5}),
@@ -100,6 +101,10 @@ CASES = [
     # is decided by rounding; two correct float64 implementations then pick different α
     # (measured: 1e-9 apart). lr 1.0 ("bfgs" above) passes that zone in one step.
     Case("bfgs-short", "bfgs", {"lr": 0.3}, stops={"saddle"}, skip={"noisy_bowl"}),
+    # lr 2: the line search halves often. Not on noisy_bowl, same reason as "bfgs-short":
+    # evaluating that f by the algebraically equal closed form 0.5[(x−c̄x)² + var_x] + [(y−c̄y)² +
+    # var_y] moves the reference itself by 4e-8 there (0 with lr 1).
+    Case("bfgs-long", "bfgs", {"lr": 2.0}, stops={"saddle"}, skip={"noisy_bowl"}),
 ]
 
 # eff_lr of these optimizers is −update/g elementwise, a ratio that is exactly as well resolved
@@ -285,7 +290,7 @@ def test_rprop_lr_column_is_constant():
 # On valley scaled by 1e-4 the squared gradients are ~1e-8..1e-6, so u = 1e-8..1e-7 matters.
 # --------------------------------------------------------------------------------------------
 UNDERFLOW_CASES = [
-    ("adagrad", {"lr": 0.01}, 1e-8),
+    ("adagrad", {"lr": 0.01}, 2e-8),   # g_x² = 1e-8 at the start: keep u off that boundary
     ("adagrad", {"lr": 0.01, "initial_accumulator_value": 1e-6}, 2e-7),
     ("adadelta", {"lr": 1.0, "eps": 1e-6}, 1e-7),
     ("rmsprop", {"lr": 0.001}, 5e-8),
@@ -310,6 +315,16 @@ def test_underflow(optimizer, hyper, u):
         "table error: the flush does not change this run"
     res = run(optimizer, "valley", (-5.0, -2.0), STEPS, hyper, surface_params=params, underflow=u)
     compare(res, want, optimizer, f"{optimizer}/underflow={u}")
+
+
+@pytest.mark.parametrize("optimizer", ["adagrad", "adadelta", "rmsprop", "adam", "nadam", "radam"])
+def test_underflow_is_strict(optimizer):
+    """From (−0.5, 0.25) on the saddle g_1 = (−1, −0.5) exactly, so g_y² = u = 0.25 exactly:
+    "flushed when g² < u" keeps it (a ≤ would flush it, and divide by ε)."""
+    want = ref.reference_run(optimizer, "saddle", (-0.5, 0.25), STEPS, {"lr": 0.01}, underflow=0.25)
+    res = run(optimizer, "saddle", (-0.5, 0.25), STEPS, {"lr": 0.01}, underflow=0.25)
+    assert res.extra["second_moment"][0, 1] > 0
+    compare(res, want, optimizer, f"{optimizer}/saddle/underflow=0.25")
 
 
 def test_underflow_leaves_sgd_alone():
@@ -356,6 +371,22 @@ def test_far_starts_on_beale(start, status, k):
     assert (want.status, len(want.xy) - 1) == (status, k)
     res = run("sgd", "beale", start, STEPS, {"lr": 0.01})
     compare(res, want, "sgd", f"sgd/beale from {start}")
+
+
+@pytest.mark.parametrize("lr,steps", [(1.0, STEPS), (2.0, 50)])
+def test_bfgs_long_backtracking(lr, steps):
+    """From (−4, −4) on beale the first BFGS step needs 14–15 Armijo halvings (α/η = 2⁻¹⁴, 2⁻¹⁵).
+
+    (Other far starts such as (−4, 4) or (2, 3) walk into beale's y = 1 plateau and are
+    chaotic: a 1-ulp change of the start moves the reference by 1e-10 within ~20 steps.)
+    With lr 2 the run reaches the minimum at step ~60; from there the a_i of beale are at
+    rounding level, the Armijo test is decided by rounding, and the two implementations
+    settle 1e-12 apart, which the steep walls turn into gradients 3e-11 apart: compared for 50
+    steps only."""
+    want = ref.reference_run("bfgs", "beale", (-4.0, -4.0), steps, {"lr": lr})
+    assert want.status == "ok"
+    res = run("bfgs", "beale", (-4.0, -4.0), steps, {"lr": lr})
+    compare(res, want, "bfgs", f"bfgs/beale from (-4, -4), lr {lr}")
 
 
 # --------------------------------------------------------------------------------------------
