@@ -37,8 +37,8 @@ def _workspace(starts, n_samples):
             np.zeros((k, 2)), order, np.zeros(k, dtype=np.int64))
 
 
-@njit(cache=True, nogil=True)
-def _step(oid, hp, sid, sp, sched, sigma, seeds, bsize, u, t, ws):
+@njit(cache=True, nogil=True, inline="always")
+def _step(oid, hp, sid, h, sp, sched, sigma, seeds, bsize, u, t, ws):
     """Step t for every lane. Noise and batch depend only on (seed, t), never on the optimizer
     (common random numbers)."""
     th, st, g, d, lr, noise, order, code = ws
@@ -61,7 +61,7 @@ def _step(oid, hp, sid, sp, sched, sigma, seeds, bsize, u, t, ws):
         code[k] = OK
         for j in range(8):
             d[k, j] = 0.0
-    dispatch(oid, hp, lr, t, u, th, st, (sid, sp, order, lo, hi, noise), g, d, code)
+    dispatch(oid, hp, lr, t, u, th, st, (sid, h, sp, order, lo, hi, noise), g, d, code)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -70,7 +70,7 @@ def _outside(x, y, box):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _lane_status(sid, sp, box, ws, k):
+def _lane_status(sid, h, box, ws, k):
     """(status, reason, loss) of lane k after a step; status RUNNING while all is well."""
     th, d, code = ws[0], ws[3], ws[7]
     if code[k] != OK:
@@ -78,7 +78,7 @@ def _lane_status(sid, sp, box, ws, k):
     x, y, rx, ry = th[k, 0], th[k, 1], d[k, 6], d[k, 7]
     if not (math.isfinite(x) and math.isfinite(y) and math.isfinite(rx) and math.isfinite(ry)):
         return DIVERGED, R_NONFINITE, math.nan
-    f = surf.value(sid, sp, x, y)
+    f = surf.value(sid, h, x, y)
     if not math.isfinite(f):
         return DIVERGED, R_NONFINITE, f
     if max(abs(x), abs(y), abs(rx), abs(ry)) > BOUND:
@@ -88,7 +88,7 @@ def _lane_status(sid, sp, box, ws, k):
     return RUNNING, R_NONE, f
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _point_is_kept(ws, k, reason):
     """A stopping step's point is kept unless the step was undefined or the point is not finite."""
     th = ws[0]
@@ -102,13 +102,14 @@ def trajectory(oid, hp, sid, sp, start, steps, sched, sigma, seeds, bsize, u, bo
     diag (steps rows). Returns (k, status, status_step, reason): k steps are stored."""
     ws = _workspace(start, n_samples)
     th, g, d, lr = ws[0], ws[2], ws[3], ws[4]
+    h = surf.header(sp)
     xy[0, 0], xy[0, 1] = th[0, 0], th[0, 1]
     raw[0, 0], raw[0, 1] = th[0, 0], th[0, 1]
-    loss[0] = surf.value(sid, sp, th[0, 0], th[0, 1])
+    loss[0] = surf.value(sid, h, th[0, 0], th[0, 1])
     for t in range(1, steps + 1):
         px, py = th[0, 0], th[0, 1]
-        _step(oid, hp, sid, sp, sched, sigma, seeds, bsize, u, t, ws)
-        status, reason, f = _lane_status(sid, sp, box, ws, 0)
+        _step(oid, hp, sid, h, sp, sched, sigma, seeds, bsize, u, t, ws)
+        status, reason, f = _lane_status(sid, h, box, ws, 0)
         if status != RUNNING and not _point_is_kept(ws, 0, reason):
             return t - 1, status, t, reason
         xy[t, 0], xy[t, 1] = th[0, 0], th[0, 1]
@@ -132,21 +133,22 @@ def _block(oid, hp, sid, sp, starts, steps, sched, sigma, seeds, bsize, u, box, 
     first step t with f(θ_t) − f_star ≤ tol (−1: never, or f_star is NaN)."""
     ws = _workspace(starts, n_samples)
     th = ws[0]
+    h = surf.header(sp)
     lanes = th.shape[0]
     alive = np.ones(lanes, dtype=np.bool_)
     f = np.empty(lanes)
     for k in range(lanes):
-        f[k] = surf.value(sid, sp, th[k, 0], th[k, 1])
+        f[k] = surf.value(sid, h, th[k, 0], th[k, 1])
         tol_steps[k] = 0 if f[k] - f_star <= tol else -1
         status_out[k] = 0
         final_xy[k, 0], final_xy[k, 1], final_loss[k] = th[k, 0], th[k, 1], f[k]
     n_alive = lanes
     for t in range(1, steps + 1):
-        _step(oid, hp, sid, sp, sched, sigma, seeds, bsize, u, t, ws)
+        _step(oid, hp, sid, h, sp, sched, sigma, seeds, bsize, u, t, ws)
         for k in range(lanes):
             if not alive[k]:
                 continue
-            status, reason, fk = _lane_status(sid, sp, box, ws, k)
+            status, reason, fk = _lane_status(sid, h, box, ws, k)
             if status != RUNNING:
                 alive[k] = False
                 n_alive -= 1

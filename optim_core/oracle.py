@@ -56,29 +56,31 @@ def shuffle_epoch(seed, epoch, perm):
         perm[i], perm[j] = perm[j], perm[i]
 
 
-@njit(cache=True, nogil=True)
+# Inlined (like the rules and the engine's step) so that no array crosses a compiled call
+# inside the step loop: each crossing costs atomic reference counting (see surfaces.kernels).
+@njit(cache=True, nogil=True, inline="always")
 def grad_at(orc, pts, g):
     """g[k] = the gradient lane k sees at pts[k]: its batch gradient plus its noise.
 
-    ``orc`` = (surface code, packed surface params, sample orders (lanes, N), batch start,
-    batch end, noise (lanes, 2)); lane k's batch is order[k, start:end], an empty batch
-    meaning the full loss. ``pts`` may be ``g`` itself.
+    ``orc`` = (surface code, surface header h, packed surface params, sample orders (lanes, N),
+    batch start, batch end, noise (lanes, 2)); lane k's batch is order[k, start:end], an empty
+    batch meaning the full loss. ``pts`` may be ``g`` itself.
     """
-    sid, sp, order, lo, hi, noise = orc
+    sid, h, sp, order, lo, hi, noise = orc
     for k in range(pts.shape[0]):
         x, y = pts[k, 0], pts[k, 1]
         if hi > lo:
-            gx, gy = surf.batch_grad(sid, sp, order[k], lo, hi, x, y)
+            gx, gy = surf.batch_grad(sid, h, sp, order[k], lo, hi, x, y)
         else:
-            gx, gy = surf.grad(sid, sp, x, y)
+            gx, gy = surf.grad(sid, h, x, y)
         g[k, 0] = gx + noise[k, 0]
         g[k, 1] = gy + noise[k, 1]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def loss_at(orc, k, x, y):
     """The loss lane k may evaluate (line searches): its current batch's loss, without noise."""
-    sid, sp, order, lo, hi, noise = orc
+    sid, h, sp, order, lo, hi, noise = orc
     if hi > lo:
-        return surf.batch_value(sid, sp, order[k], lo, hi, x, y)
-    return surf.value(sid, sp, x, y)
+        return surf.batch_value(sid, h, sp, order[k], lo, hi, x, y)
+    return surf.value(sid, h, x, y)

@@ -16,7 +16,8 @@ same shape::
 - ``code[k]`` is set non-zero when the step is undefined (the lane then does not move).
 
 Lanes never interact: a block exists only so that the CPU can overlap independent runs
-(``run_many``); ``run`` is a block of one. Conventions follow torch.optim (names, where ε sits,
+(``run_many``); ``run`` is a block of one. Every function here is inlined into the engine's
+step, so that no array crosses a compiled call inside the step loop (see surfaces.kernels). Conventions follow torch.optim (names, where ε sits,
 bias corrections); where the course notes differ, the variant is an explicit option.
 """
 import math
@@ -35,14 +36,14 @@ SINGULAR_TOL = 1e-12
 ARMIJO_C1, ARMIJO_HALVINGS, BFGS_CURVATURE_TOL = 1e-4, 30, 1e-12
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def sq(gi, u):
     """g², flushed to zero below the underflow threshold u (a float16 simulation when u > 0)."""
     s = gi * gi
     return 0.0 if s < u else s
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def running_powers(hp, k, t, st, slot):
     """β₁ᵗ and β₂ᵗ (hp[k, 1], hp[k, 2]) kept as running products in st[k, slot], st[k, slot+1].
 
@@ -57,12 +58,12 @@ def running_powers(hp, k, t, st, slot):
     return st[k, slot], st[k, slot + 1]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _sign(v):
     return 1.0 if v > 0 else (-1.0 if v < 0 else 0.0)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def sgd(hp, lr, t, u, th, st, orc, g, d, code):
     """Gradient descent (GD, SGD and mini-batch GD differ only in the oracle).
 
@@ -75,7 +76,7 @@ def sgd(hp, lr, t, u, th, st, orc, g, d, code):
             d[k, 4 + i] = lr[k]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def momentum(hp, lr, t, u, th, st, orc, g, d, code):
     """Heavy-ball momentum (Polyak 1964). hp: lr, momentum μ, dampening d, form. st[0:2]: v.
 
@@ -104,7 +105,7 @@ def momentum(hp, lr, t, u, th, st, orc, g, d, code):
             d[k, 4 + i] = lr[k]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def nag(hp, lr, t, u, th, st, orc, g, d, code):
     """Nesterov accelerated gradient (Nesterov 1983; Sutskever et al. 2013). st[0:2]: v or b.
 
@@ -130,7 +131,7 @@ def nag(hp, lr, t, u, th, st, orc, g, d, code):
             d[k, 4 + i] = lr[k]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def asgd(hp, lr, t, u, th, st, orc, g, d, code):
     """Averaged SGD of the notes (Polyak & Juditsky 1992). hp: lr, alpha α, t0. st[0:2]: raw θ.
 
@@ -156,7 +157,7 @@ def asgd(hp, lr, t, u, th, st, orc, g, d, code):
             d[k, 6 + i] = st[k, i]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def rprop(hp, lr, t, u, th, st, orc, g, d, code):
     """Resilient backprop (Riedmiller & Braun 1993), as torch.optim.Rprop.
 
@@ -180,7 +181,7 @@ def rprop(hp, lr, t, u, th, st, orc, g, d, code):
             d[k, 4 + i] = step
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def adagrad(hp, lr, t, u, th, st, orc, g, d, code):
     """AdaGrad (Duchi et al. 2011), as torch.optim.Adagrad. st[0:2]: G, the sum of g².
 
@@ -201,7 +202,7 @@ def adagrad(hp, lr, t, u, th, st, orc, g, d, code):
             d[k, 4 + i] = clr / denom
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def adadelta(hp, lr, t, u, th, st, orc, g, d, code):
     """AdaDelta (Zeiler 2012), as torch.optim.Adadelta. st[0:2]: v (avg g²), st[2:4]: u (avg Δ²).
 
@@ -221,7 +222,7 @@ def adadelta(hp, lr, t, u, th, st, orc, g, d, code):
             d[k, 4 + i] = lr[k] * scale
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def rmsprop(hp, lr, t, u, th, st, orc, g, d, code):
     """RMSProp (Hinton 2012), as torch.optim.RMSprop. hp: lr, alpha, eps, momentum, centered.
 
@@ -249,7 +250,7 @@ def rmsprop(hp, lr, t, u, th, st, orc, g, d, code):
             d[k, 4 + i] = lr[k] / denom
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def adam(hp, lr, t, u, th, st, orc, g, d, code, amsgrad, decoupled):
     """Adam (Kingma & Ba 2015), AMSGrad (Reddi et al. 2018) and AdamW (Loshchilov & Hutter 2019),
     as torch.optim.Adam / AdamW. hp: lr, beta1, beta2, eps, weight_decay.
@@ -285,7 +286,7 @@ def adam(hp, lr, t, u, th, st, orc, g, d, code, amsgrad, decoupled):
             d[k, 4 + i] = lr[k] / denom
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def nadam(hp, lr, t, u, th, st, orc, g, d, code):
     """Nadam (Dozat 2016). hp: lr, beta1, beta2, eps, momentum_decay ψ, variant.
     st[0:2]: m, st[2:4]: v, st[4]: Π μ_i (pytorch variant), st[6:8]: β₁ᵗ, β₂ᵗ.
@@ -322,7 +323,7 @@ def nadam(hp, lr, t, u, th, st, orc, g, d, code):
             d[k, 4 + i] = lr[k] / denom
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def radam(hp, lr, t, u, th, st, orc, g, d, code):
     """Rectified Adam (Liu et al. 2020), as torch.optim.RAdam. hp: lr, beta1, beta2, eps, threshold.
     st[0:2]: m, st[2:4]: v, st[6:8]: β₁ᵗ, β₂ᵗ.
@@ -358,22 +359,22 @@ def radam(hp, lr, t, u, th, st, orc, g, d, code):
             d[k, 2 + i] = st[k, 2 + i]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _implied_step(th, k, prev0, prev1, g, d):
     """Effective per-coordinate step size −Δθ_i / g_i (NaN where g_i = 0)."""
     d[k, 4] = -(th[k, 0] - prev0) / g[k, 0] if g[k, 0] != 0.0 else np.nan
     d[k, 5] = -(th[k, 1] - prev1) / g[k, 1] if g[k, 1] != 0.0 else np.nan
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def newton(hp, lr, t, u, th, st, orc, g, d, code):
     """Damped Newton with the exact Hessian: θ_t = θ_{t-1} − η (H + λI)⁻¹ g_t.
     The lane stops (SINGULAR_HESSIAN) when |det(H + λI)| < 1e-12."""
-    sid, sp = orc[0], orc[1]
+    sid, h = orc[0], orc[1]
     grad_at(orc, th, g)
     for k in range(th.shape[0]):
         damping = hp[k, 1]
-        hxx, hxy, hyy = surf.hess(sid, sp, th[k, 0], th[k, 1])
+        hxx, hxy, hyy = surf.hess(sid, h, th[k, 0], th[k, 1])
         a, b, c = hxx + damping, hxy, hyy + damping
         det = a * c - b * b
         if not abs(det) >= SINGULAR_TOL:
@@ -385,15 +386,15 @@ def newton(hp, lr, t, u, th, st, orc, g, d, code):
         _implied_step(th, k, x0, y0, g, d)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def diag_newton(hp, lr, t, u, th, st, orc, g, d, code):
     """The notes' simplest quasi-Newton, B = diag(H): θ_i ← θ_i − η g_i / (H_ii + λ).
     The lane stops (ZERO_CURVATURE) when |H_ii + λ| < 1e-12."""
-    sid, sp = orc[0], orc[1]
+    sid, h = orc[0], orc[1]
     grad_at(orc, th, g)
     for k in range(th.shape[0]):
         damping = hp[k, 1]
-        hxx, hxy, hyy = surf.hess(sid, sp, th[k, 0], th[k, 1])
+        hxx, hxy, hyy = surf.hess(sid, h, th[k, 0], th[k, 1])
         dx, dy = hxx + damping, hyy + damping
         if not (abs(dx) >= SINGULAR_TOL and abs(dy) >= SINGULAR_TOL):
             code[k] = ZERO_CURVATURE
@@ -404,7 +405,7 @@ def diag_newton(hp, lr, t, u, th, st, orc, g, d, code):
         d[k, 5] = lr[k] / dy
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def bfgs(hp, lr, t, u, th, st, orc, g, d, code):
     """Inverse-Hessian BFGS (Nocedal & Wright, Algorithm 6.1) with Armijo backtracking.
     st[0:4]: B (row-major, B_0 = I), st[4:6]: previous θ, st[6:8]: previous g.

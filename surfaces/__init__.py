@@ -60,7 +60,8 @@ class Surface:
         self.params = params
         own = [params[p.name] for p in spec.params]
         extra = spec.derived(params) if spec.derived else []
-        self.packed = np.ascontiguousarray(np.concatenate([[params["scale"]], own, extra]), dtype=np.float64)
+        packed = np.concatenate([[params["scale"]], own, extra]).astype(np.float64)
+        self.packed = np.pad(packed, (0, max(0, kernels.HEAD - packed.size)))
         self.domain = spec.domain
         self.start = spec.start
         self.log_levels = spec.log_levels

@@ -2,8 +2,13 @@
 
 One integer code per surface (see ``surfaces.catalogue``) selects the formula, so the
 optimizer engine compiles a single specialisation whatever the surface.  ``sp`` is the
-packed float64 parameter vector built by ``catalogue.pack``: ``sp[0]`` is the loss scale,
-then the surface's own parameters, then derived constants (and, for a finite sum, the data).
+packed float64 parameter vector of ``Surface.packed``: ``sp[0]`` is the loss scale, then the
+surface's own parameters, then derived constants (and, for a finite sum, the data).
+
+The formulas take ``h = header(sp)``, the first ``HEAD`` values as a tuple of floats: a tuple
+crosses a function call for free, while every array passed to a compiled function costs two
+atomic reference-count updates, which dominated the optimizer's step when they were arrays.
+Only the mini-batch sums read the data array itself.
 
 Every function returns plain floats (tuples for gradient and Hessian) so the hot loop
 never allocates.
@@ -15,6 +20,8 @@ from numba import njit
 
 BEALE, SADDLE, VALLEY, NOISY_BOWL, ROSENBROCK, HIMMELBLAU = 0, 1, 2, 3, 4, 5
 RASTRIGIN, ROTATED_VALLEY, GOLDSTEIN_PRICE, WAVY, DOUBLE_WELL, PLATEAU = 6, 7, 8, 9, 10, 11
+
+HEAD = 10  # packed vectors are padded to at least this length
 
 # Noisy-bowl layout of sp: scale, n_samples, spread, data_seed, a, b, mean_x, mean_y,
 # var_x, var_y, then the n centres' x, then their y.
@@ -94,8 +101,14 @@ def _plateau(x, y, width):
             e / w2 - x * x * e / (w2 * w2), -x * y * e / (w2 * w2), e / w2 - y * y * e / (w2 * w2))
 
 
+@njit(cache=True, nogil=True, inline="always")
+def header(sp):
+    """The first HEAD packed values as a tuple (see the module docstring)."""
+    return (sp[0], sp[1], sp[2], sp[3], sp[4], sp[5], sp[6], sp[7], sp[8], sp[9])
+
+
 @njit(cache=True, nogil=True)
-def evaluate(sid, sp, x, y):
+def evaluate(sid, h, x, y):
     """(f, df/dx, df/dy, d2f/dx2, d2f/dxdy, d2f/dy2) of surface ``sid`` at (x, y), scaled."""
     if sid == BEALE:
         f, gx, gy, hxx, hxy, hyy = _beale(x, y)
@@ -104,18 +117,18 @@ def evaluate(sid, sp, x, y):
     elif sid == VALLEY:
         f, gx, gy, hxx, hxy, hyy = 0.1 * x * x + 2.0 * y * y, 0.2 * x, 4.0 * y, 0.2, 0.0, 4.0
     elif sid == NOISY_BOWL:
-        a, b = sp[4], sp[5]
-        dx, dy = x - sp[6], y - sp[7]
-        f = 0.5 * (a * (dx * dx + sp[8]) + b * (dy * dy + sp[9]))
+        a, b = h[4], h[5]
+        dx, dy = x - h[6], y - h[7]
+        f = 0.5 * (a * (dx * dx + h[8]) + b * (dy * dy + h[9]))
         gx, gy, hxx, hxy, hyy = a * dx, b * dy, a, 0.0, b
     elif sid == ROSENBROCK:
         f, gx, gy, hxx, hxy, hyy = _rosenbrock(x, y)
     elif sid == HIMMELBLAU:
         f, gx, gy, hxx, hxy, hyy = _himmelblau(x, y)
     elif sid == RASTRIGIN:
-        f, gx, gy, hxx, hxy, hyy = _rastrigin(x, y, sp[1])
+        f, gx, gy, hxx, hxy, hyy = _rastrigin(x, y, h[1])
     elif sid == ROTATED_VALLEY:
-        kappa, c, s = sp[1], sp[3], sp[4]
+        kappa, c, s = h[1], h[3], h[4]
         u = c * x + s * y
         v = -s * x + c * y
         f = 0.1 * (u * u + kappa * v * v)
@@ -127,37 +140,37 @@ def evaluate(sid, sp, x, y):
     elif sid == GOLDSTEIN_PRICE:
         f, gx, gy, hxx, hxy, hyy = _goldstein_price(x, y)
     elif sid == WAVY:
-        k = sp[1]
+        k = h[1]
         ck, sk = math.cos(k * x), math.sin(k * x)
         f = x * ck + y * y
         gx, gy = ck - k * x * sk, 2.0 * y
         hxx, hxy, hyy = -2.0 * k * sk - k * k * x * ck, 0.0, 2.0
     elif sid == DOUBLE_WELL:
-        tilt = sp[1]
+        tilt = h[1]
         q = x * x - 1.0
         f = q * q + tilt * x + y * y
         gx, gy = 4.0 * x * q + tilt, 2.0 * y
         hxx, hxy, hyy = 12.0 * x * x - 4.0, 0.0, 2.0
     else:  # PLATEAU
-        f, gx, gy, hxx, hxy, hyy = _plateau(x, y, sp[1])
-    s = sp[0]
+        f, gx, gy, hxx, hxy, hyy = _plateau(x, y, h[1])
+    s = h[0]
     return s * f, s * gx, s * gy, s * hxx, s * hxy, s * hyy
 
 
 @njit(cache=True, nogil=True)
-def value(sid, sp, x, y):
-    return evaluate(sid, sp, x, y)[0]
+def value(sid, h, x, y):
+    return evaluate(sid, h, x, y)[0]
 
 
 @njit(cache=True, nogil=True)
-def grad(sid, sp, x, y):
-    r = evaluate(sid, sp, x, y)
+def grad(sid, h, x, y):
+    r = evaluate(sid, h, x, y)
     return r[1], r[2]
 
 
 @njit(cache=True, nogil=True)
-def hess(sid, sp, x, y):
-    r = evaluate(sid, sp, x, y)
+def hess(sid, h, x, y):
+    r = evaluate(sid, h, x, y)
     return r[3], r[4], r[5]
 
 
@@ -181,18 +194,18 @@ def _bowl_batch(sp, idx, lo, hi, x, y):
 # The mini-batch loop lives in its own function so that the common full-batch path stays
 # small enough for LLVM to inline into every optimizer rule (it halved the cost of a step).
 @njit(cache=True, nogil=True)
-def batch_value(sid, sp, idx, lo, hi, x, y):
+def batch_value(sid, h, sp, idx, lo, hi, x, y):
     """Loss of the mini-batch idx[lo:hi] (sample indices); an empty batch means the full loss."""
     if hi == lo or sid != NOISY_BOWL:
-        return value(sid, sp, x, y)
+        return value(sid, h, x, y)
     return _bowl_batch(sp, idx, lo, hi, x, y)[0]
 
 
 @njit(cache=True, nogil=True)
-def batch_grad(sid, sp, idx, lo, hi, x, y):
+def batch_grad(sid, h, sp, idx, lo, hi, x, y):
     """Gradient of the mini-batch idx[lo:hi]: the mean of the per-sample gradients."""
     if hi == lo or sid != NOISY_BOWL:
-        return grad(sid, sp, x, y)
+        return grad(sid, h, x, y)
     r = _bowl_batch(sp, idx, lo, hi, x, y)
     return r[1], r[2]
 
@@ -200,7 +213,8 @@ def batch_grad(sid, sp, idx, lo, hi, x, y):
 @njit(cache=True, nogil=True)
 def evaluate_many(sid, sp, xs, ys, out):
     """Vectorised ``evaluate`` over flat arrays: out[i] = (f, gx, gy, hxx, hxy, hyy)."""
+    h = header(sp)
     for i in range(xs.shape[0]):
-        r = evaluate(sid, sp, xs[i], ys[i])
+        r = evaluate(sid, h, xs[i], ys[i])
         for j in range(6):
             out[i, j] = r[j]
