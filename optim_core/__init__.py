@@ -9,6 +9,8 @@ import os
 
 import numba
 
+import surfaces  # noqa: F401  (sets the Numba cache directory before anything compiles)
+
 # The app calls parallel kernels from many Streamlit session threads at once. Numba's
 # ``workqueue`` layer aborts the process on concurrent use; insist on a thread-safe one
 # (tbb from requirements.txt, or omp) unless the user chose a layer explicitly.
