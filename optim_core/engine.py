@@ -65,17 +65,22 @@ def _step(oid, hp, sid, h, sp, sched, sigma, seeds, bsize, u, t, ws):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _outside(x, y, box):
-    return x < box[0] or x > box[1] or y < box[2] or y > box[3]
+def _inside(x, y, box):
+    return box[0] <= x <= box[1] and box[2] <= y <= box[3]  # False for NaN
 
 
 @njit(cache=True, nogil=True, inline="always")
 def _lane_status(sid, h, box, ws, k):
     """(status, reason, loss) of lane k after a step; status RUNNING while all is well."""
     th, d, code = ws[0], ws[3], ws[7]
+    x, y, rx, ry = th[k, 0], th[k, 1], d[k, 6], d[k, 7]
+    # fast path: the escape box lies well within |θ| ≤ 1e6, and NaN fails every comparison
+    if code[k] == OK and _inside(x, y, box) and _inside(rx, ry, box):
+        f = surf.value(sid, h, x, y)
+        if math.isfinite(f):
+            return RUNNING, R_NONE, f
     if code[k] != OK:
         return DIVERGED, (R_SINGULAR if code[k] == SINGULAR_HESSIAN else R_ZERO_CURVATURE), math.nan
-    x, y, rx, ry = th[k, 0], th[k, 1], d[k, 6], d[k, 7]
     if not (math.isfinite(x) and math.isfinite(y) and math.isfinite(rx) and math.isfinite(ry)):
         return DIVERGED, R_NONFINITE, math.nan
     f = surf.value(sid, h, x, y)
@@ -83,9 +88,7 @@ def _lane_status(sid, h, box, ws, k):
         return DIVERGED, R_NONFINITE, f
     if max(abs(x), abs(y), abs(rx), abs(ry)) > BOUND:
         return DIVERGED, R_TOO_LARGE, f
-    if _outside(x, y, box) or _outside(rx, ry, box):
-        return ESCAPED, R_ESCAPED, f
-    return RUNNING, R_NONE, f
+    return ESCAPED, R_ESCAPED, f
 
 
 @njit(cache=True, nogil=True, inline="always")

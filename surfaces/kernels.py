@@ -107,7 +107,9 @@ def header(sp):
     return (sp[0], sp[1], sp[2], sp[3], sp[4], sp[5], sp[6], sp[7], sp[8], sp[9])
 
 
-@njit(cache=True, nogil=True)
+# Inlined into value/grad/hess so that each computes only what it returns (a value call does
+# not pay for the Hessian): measured 67 -> 38 ns per SGD lane-step.
+@njit(cache=True, nogil=True, inline="always")
 def evaluate(sid, h, x, y):
     """(f, df/dx, df/dy, d2f/dx2, d2f/dxdy, d2f/dy2) of surface ``sid`` at (x, y), scaled."""
     if sid == BEALE:
@@ -157,7 +159,7 @@ def evaluate(sid, h, x, y):
     return s * f, s * gx, s * gy, s * hxx, s * hxy, s * hyy
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def value(sid, h, x, y):
     return evaluate(sid, h, x, y)[0]
 
