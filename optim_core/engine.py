@@ -56,11 +56,10 @@ def _step(oid, hp, sid, h, sp, sched, sigma, seeds, bsize, u, t, ws):
             z0, z1 = normal_pair(seeds[k], t)
             noise[k, 0] = sigma * z0
             noise[k, 1] = sigma * z1
+    factor = lr_at(sched, 1.0, t)  # the schedule's factor is the same for every lane
     for k in range(lanes):
-        lr[k] = lr_at(sched, hp[k, 0], t)
+        lr[k] = hp[k, 0] * factor
         code[k] = OK
-        for j in range(8):
-            d[k, j] = 0.0
     dispatch(oid, hp, lr, t, u, th, st, (sid, h, sp, order, lo, hi, noise), g, d, code)
 
 

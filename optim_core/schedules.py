@@ -48,7 +48,7 @@ def is_constant(packed: np.ndarray) -> bool:
 
 @njit(cache=True, nogil=True, inline="always")
 def lr_at(sched, lr0, t):
-    """The learning rate of step t (1-based) under the packed schedule ``sched``."""
+    """The learning rate of step t (1-based) under the packed schedule ``sched``: lr0 · factor."""
     kind = int(sched[0])
     if kind == 1:
         f = sched[2] ** ((t - 1) // int(sched[1]))
