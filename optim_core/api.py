@@ -5,6 +5,7 @@ value is refused with a ``ValueError`` that names the value and what is allowed.
 """
 from __future__ import annotations
 
+import inspect
 import math
 from dataclasses import dataclass, field
 
@@ -161,8 +162,15 @@ def _common(optimizer, surface, steps, hyper, schedule, surface_params, grad_noi
     return spec, resolved, surf, steps, sched, sigma, bsize, u, box, n_samples
 
 
+def _refuse_unknown_options(fn, unknown: dict) -> None:
+    if unknown:
+        allowed = [p.name for p in inspect.signature(fn).parameters.values() if p.kind is p.KEYWORD_ONLY]
+        raise ValueError(f"{fn.__name__}() has no option {next(iter(unknown))!r}; its options are: "
+                         f"{', '.join(allowed)}")
+
+
 def run(optimizer, surface, start, steps, hyper=None, *, schedule=None, surface_params=None,
-        grad_noise=0.0, batch_size=None, seed=0, underflow=0.0) -> RunResult:
+        grad_noise=0.0, batch_size=None, seed=0, underflow=0.0, **unknown) -> RunResult:
     """Run ``optimizer`` on ``surface`` from ``start`` for ``steps`` steps (1..20000).
 
     ``hyper`` overrides catalogue defaults; ``schedule`` is None or a dict (see ``schedules``);
@@ -170,6 +178,7 @@ def run(optimizer, surface, start, steps, hyper=None, *, schedule=None, surface_
     shuffled mini-batches of a finite-sum surface; ``underflow`` flushes squared gradients below
     it to zero before they enter second-moment accumulators (a float16 simulation).
     """
+    _refuse_unknown_options(run, unknown)
     spec, resolved, surf, steps, sched, sigma, bsize, u, box, n_samples = _common(
         optimizer, surface, steps, hyper, schedule, surface_params, grad_noise, batch_size, underflow,
         MAX_STEPS)
@@ -197,13 +206,14 @@ def run(optimizer, surface, start, steps, hyper=None, *, schedule=None, surface_
 
 def run_many(optimizer, surface, starts, steps, hyper=None, *, hyper_grid=None, tol=1e-6, seeds=None,
              schedule=None, surface_params=None, grad_noise=0.0, batch_size=None, seed=0,
-             underflow=0.0) -> GridResult:
+             underflow=0.0, **unknown) -> GridResult:
     """``run`` for n independent runs in parallel, keeping only final values.
 
     ``starts``: an (n, 2) array, or one (x, y) for all. ``hyper_grid``: name -> n values (numeric
     hyperparameters only). ``seeds``: n seeds, or None for ``seed`` everywhere. Caps: n ≤ 1,048,576,
     steps ≤ 20,000, n × steps ≤ 5·10⁹. ``steps_to_tol``: first t with f(θ_t) − f* ≤ tol (−1: never).
     """
+    _refuse_unknown_options(run_many, unknown)
     spec, resolved, surf, steps, sched, sigma, bsize, u, box, n_samples = _common(
         optimizer, surface, steps, hyper, schedule, surface_params, grad_noise, batch_size, underflow,
         MAX_STEPS)

@@ -262,9 +262,11 @@ def test_run_refuses_bad_input_with_a_clear_message(override, match):
         run(kw.pop("optimizer"), kw.pop("surface"), kw.pop("start"), kw.pop("steps"), kw.pop("hyper", None), **kw)
 
 
-def test_run_refuses_unknown_keyword_options():
-    with pytest.raises(TypeError, match="momentum"):
+def test_unknown_keyword_options_are_refused_with_the_allowed_ones():
+    with pytest.raises(ValueError, match=r"run\(\) has no option 'momentum'; its options are: schedule, "):
         run("adam", "beale", (1.0, 1.5), 10, momentum=0.9)
+    with pytest.raises(ValueError, match=r"run_many\(\) has no option 'lr'; its options are: hyper_grid, tol"):
+        run_many("adam", "beale", (1.0, 1.5), 10, lr=0.1)
 
 
 @pytest.mark.parametrize("kw,match", [
