@@ -39,7 +39,7 @@ if runs:
     fig = cache.main_figure(fig_key, surf, runs, labels, cfg.shown_step, cfg.arrows, cfg.inside_optimizer, text)
     map_slot.plotly_chart(PrebuiltFigure(fig), key="map", selection_mode="points",
                           on_select=partial(widgets.set_start_from_click, "map", surf.domain),
-                          config={"displaylogo": False, "scrollZoom": False})
+                          config={"displaylogo": False, "scrollZoom": False, "displayModeBar": False})
 st.caption("  \n".join(present.caption(cfg, lanes) + present.lane_note_lines(lanes)) + "  \n" + t("click_hint"))
 
 if runs:

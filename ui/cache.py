@@ -1,24 +1,35 @@
 """The cache boundary: races and figures cached by their configuration (bounded)."""
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import streamlit as st
 
 import surfaces
 from lab.config import PlaygroundConfig
 from lab.race import run_lanes
-from optim_core import OPTIMIZERS, run
+from lab.warmup import warm
 from viz.charts import curves_figure
 from viz.playground import playground_figure
 from viz.view3d import surface3d_figure
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @st.cache_resource(show_spinner=False)
 def warm_engine() -> bool:
     """One small run per optimizer, once per server process: Numba's compile (or cache load)
-    happens at start-up, not on the first slider move."""
-    for oid in OPTIMIZERS:
-        run(oid, "valley", (-5.0, -2.0), 3)
-        run(oid, "noisy_bowl", (-2.0, 2.5), 3, batch_size=10, grad_noise=0.1)
+    happens at start-up, not on the first slider move.
+
+    The compile itself runs in a child process (its main thread), which fills Numba's on-disk
+    cache; this process then only loads from it. Compiling cold inside Streamlit's script thread
+    was seen to hang for good (threads parked on futexes, 0 % CPU) after ~60 s of compiling.
+    """
+    subprocess.run([sys.executable, "-m", "lab.warmup"], cwd=ROOT, timeout=1800, check=False,
+                   stdout=subprocess.DEVNULL)
+    warm()
     return True
 
 

@@ -45,13 +45,15 @@ def url_sync():
         ss[_NOTES_FOR] = _canonical(encode(cfg))
         ss[_LAST] = _canonical(flat)
     ss[_CFG] = None
-    yield
-    cfg = ss.get(_CFG)
-    if cfg is not None:
-        new = encode(cfg)
-        if _canonical(new) != _canonical(flat):
-            st.query_params.from_dict(new)
-        ss[_LAST] = _canonical(new)
+    try:
+        yield
+    finally:       # also after st.stop(), which ends a page early by raising
+        cfg = ss.get(_CFG)
+        if cfg is not None:
+            new = encode(cfg)
+            if _canonical(new) != _canonical(flat):
+                st.query_params.from_dict(new)
+            ss[_LAST] = _canonical(new)
 
 
 def publish(cfg: PlaygroundConfig) -> None:

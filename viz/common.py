@@ -40,9 +40,11 @@ def sig(a, digits: int = 4) -> list:
     out = np.array(a, dtype=np.float64)
     finite = np.isfinite(a) & (a != 0)
     if finite.any():
-        mag = np.floor(np.log10(np.abs(a[finite])))
-        scale = 10.0 ** (digits - 1 - mag)
-        out[finite] = np.round(a[finite] * scale) / scale
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            mag = np.floor(np.log10(np.abs(a[finite])))
+            scale = 10.0 ** (digits - 1 - mag)
+            r = np.round(a[finite] * scale) / scale
+        out[finite] = np.where(np.isfinite(r), r, a[finite])
     return [float(f"{v:.{digits}g}") if v is not None and math.isfinite(v) else None for v in out.tolist()]
 
 
@@ -72,9 +74,29 @@ def clip_path(xy: np.ndarray, domain, margin: float = 2.0) -> np.ndarray:
     return out
 
 
-def last_finite_inside(xy: np.ndarray, domain) -> np.ndarray:
-    """The last point of ``xy`` clamped into the domain (the end marker of a runaway path)."""
-    ok = np.isfinite(xy).all(axis=1)
-    p = xy[np.nonzero(ok)[0][-1]] if ok.any() else xy[0]
+def exit_point(xy: np.ndarray, domain, inset: float = 0.02) -> np.ndarray:
+    """Where a runaway path leaves the map: the crossing of the domain's border by the segment
+    from its last point inside to the next one, pulled ``inset`` of the domain inwards so its
+    marker is whole. The last point itself when the path never leaves."""
     x0, x1, y0, y1 = domain
-    return np.array([min(max(p[0], x0), x1), min(max(p[1], y0), y1)])
+    ok = np.isfinite(xy).all(axis=1)
+    inside = ok & (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
+    if inside.all():
+        p = xy[-1]
+    elif not inside.any():
+        p = xy[0]
+    else:
+        i = int(np.nonzero(inside)[0][-1])
+        p = xy[i]
+        if i + 1 < len(xy) and ok[i + 1]:
+            q = xy[i + 1]
+            d = q - p
+            t = 1.0
+            for k, (lo, hi) in enumerate(((x0, x1), (y0, y1))):
+                if d[k] > 0:
+                    t = min(t, (hi - p[k]) / d[k])
+                elif d[k] < 0:
+                    t = min(t, (lo - p[k]) / d[k])
+            p = p + max(0.0, t) * d
+    dx, dy = inset * (x1 - x0), inset * (y1 - y0)
+    return np.array([min(max(p[0], x0 + dx), x1 - dx), min(max(p[1], y0 + dy), y1 - dy)])

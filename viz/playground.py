@@ -26,12 +26,14 @@ from . import common as c
 from .background import layout_image
 from .palette import colour, symbol
 
-GRID_N = 30                   # the click grid: 30 × 30 transparent points (60 × 60 halves the fps)
+GRID_N = 20                   # the click grid: 20 × 20 transparent points. It must be listed in every
+                              # frame (else a click after Play throws), and plotly.js redraws it each
+                              # frame: measured 13 fps with 30 × 30, 19 fps with 20 × 20 (6 × 500 steps)
 BASE_FRAME_MS = 60            # 1× speed: 100 frames in about 6 s
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
 ARROW_STYLE = {"grad": ("dot", 3), "velocity": ("dash", 3), "update": ("solid", 3)}
-MAP_DOMAIN = (0.0, 0.52)
-INSIDE_DOMAIN = (0.78, 1.0)
+MAP_DOMAIN = (0.0, 0.50)
+INSIDE_DOMAIN = (0.80, 1.0)
 DEFAULT_TEXT = {
     "start": "start", "minimum": "minimum", "saddle": "saddle point", "play": "▶ Play",
     "pause": "❙❙ Pause", "restart": "|◀ Restart", "speed": "speed", "step": "step ", "step_suffix": "",
@@ -42,10 +44,14 @@ DEFAULT_TEXT = {
 }
 
 
+CHUNK_POINTS = 125
+
+
 def _chunk_count(n_points: int) -> int:
-    """Chunks per path: balances per-frame on/off switches (≈22 bytes each) against the tail's
-    points (≈14 bytes each): G ≈ √(7n/16), between 1 and 16."""
-    return int(min(16, max(1, round(math.sqrt(7 * n_points / 16)))))
+    """Chunks per path. Each chunk is one more trace (plotly.js spends about 1 ms per trace per
+    frame) but shortens the tail each frame resends (≈14 bytes per point): one chunk per 125
+    points keeps 6 × 500 steps near 20 frames/s and well under 1.5 MB."""
+    return int(min(16, max(1, round(n_points / CHUNK_POINTS))))
 
 
 class _Track:
@@ -62,7 +68,7 @@ class _Track:
         self.size = math.ceil(max(1, len(self.idx) - 1) / self.g)
         self.dec = dec
         self.runaway = result.status in ("diverged", "escaped")
-        self.end = c.last_finite_inside(result.xy, domain)
+        self.end = c.exit_point(result.xy, domain)
         self._memo = {}
 
     def chunk(self, j):
@@ -122,6 +128,8 @@ def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), insi
     steps = max((len(r.xy) - 1 for _, r in runs), default=1)
     fsteps = c.frame_steps(max(1, steps), max_frames)
     shown = steps if shown_step is None else int(min(max(shown_step, 0), steps))
+    if shown not in fsteps:          # the still picture is a frame too, so the scrubber can show it
+        fsteps = np.union1d(fsteps, [shown])
     tracks = [_Track(oid, r, surface.domain, dec) for oid, r in runs]
     arrow_len = 0.08 * math.hypot(x1 - x0, y1 - y0)
     with_inside = inside is not None and any(oid == inside for oid, _ in runs)
@@ -161,61 +169,79 @@ def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), insi
                                              "line": {"width": 4}},
              "hovertemplate": "%{x}, %{y}<extra>" + T["start"] + "</extra>"})
 
-    # --- per optimizer: chunks, tail, head, end marker, arrows
+    # --- per optimizer: chunks and the growing tail (which carries the legend entry)
     for tr in tracks:
         col, group = colour(tr.oid), tr.oid
-        done, tail, head, at_end = tr.state(shown)
+        done, tail, _head, _ = tr.state(shown)
         for j in range(tr.g):
             ch = tr.chunk(j)
             add({"type": "scatter", "x": c.rounded(ch[:, 0], dec), "y": c.rounded(ch[:, 1], dec), "mode": "lines",
                  "line": {"color": col, "width": c.LINE_WIDTH if done[j] else 0}, "hoverinfo": "skip",
-                 "showlegend": False, "legendgroup": group},
+                 "showlegend": False, "legendgroup": group, "name": f"chunk:{tr.oid}"},
                 lambda s, tr=tr, j=j: {"line": {"width": c.LINE_WIDTH if tr.state(s)[0][j] else 0}})
-        add({"type": "scatter", "x": c.rounded(tail[:, 0], dec), "y": c.rounded(tail[:, 1], dec), "mode": "lines",
-             "line": {"color": col, "width": c.LINE_WIDTH}, "hoverinfo": "skip", "showlegend": False,
-             "legendgroup": group},
-            lambda s, tr=tr: (lambda t: {"x": c.rounded(t[:, 0], dec), "y": c.rounded(t[:, 1], dec)})(tr.state(s)[1]))
-        add({"type": "scatter", "x": c.rounded([head[0]], dec), "y": c.rounded([head[1]], dec),
-             "mode": "lines+markers", "name": labels.get(tr.oid, tr.oid), "legendgroup": group,
+        add({"type": "scatter", "x": c.rounded(tail[:, 0], dec), "y": c.rounded(tail[:, 1], dec),
+             "mode": "lines+markers", "name": labels.get(tr.oid, tr.oid), "legendgroup": group, "hoverinfo": "skip",
              "line": {"color": col, "width": c.LINE_WIDTH},
-             "marker": {"symbol": symbol(tr.oid), "size": c.HEAD_SIZE, "color": col,
-                        "line": {"color": "#ffffff", "width": 2}},
-             "hovertemplate": "%{x}, %{y}<extra>" + labels.get(tr.oid, tr.oid) + "</extra>"},
-            lambda s, tr=tr: (lambda h: {"x": c.rounded([h[0]], dec), "y": c.rounded([h[1]], dec)})(tr.state(s)[2]))
-        if tr.runaway:
-            def end_xy(s, tr=tr):
-                e = tr.end if tr.state(s)[3] else None
-                return {"x": c.rounded([e[0]], dec) if e is not None else [],
-                        "y": c.rounded([e[1]], dec) if e is not None else []}
-            first = end_xy(shown)
-            add({"type": "scatter", **first, "mode": "markers+text", "showlegend": False, "legendgroup": group,
-                 "name": f"end:{tr.oid}", "text": ["✖"], "textposition": "top center",
-                 "textfont": {"size": c.FONT + 3, "color": col},
-                 "marker": {"symbol": "x", "size": 26, "color": col, "line": {"color": "#000000", "width": 2}},
-                 "hovertemplate": labels.get(tr.oid, tr.oid) + "<extra></extra>"}, end_xy)
-        for kind in arrows:
-            vecs = _arrow_vectors(tr.result, kind)
-            if vecs is None:
-                continue
-            ref = vecs_ref(vecs) if len(vecs) else 1.0
-            dash, width = ARROW_STYLE[kind]
+             "marker": {"symbol": symbol(tr.oid), "size": 0, "color": col, "line": {"color": "#ffffff", "width": 0}}},
+            lambda s, tr=tr: (lambda t: {"x": c.rounded(t[:, 0], dec), "y": c.rounded(t[:, 1], dec)})(tr.state(s)[1]))
 
-            def arrow(s, tr=tr, vecs=vecs, ref=ref):
+    # --- all heads in one trace, all runaway end markers in one, one trace per arrow kind:
+    #     plotly.js pays about 1 ms per listed trace per frame, so fewer traces play faster
+    if tracks:
+        def heads(s):
+            h = np.array([tr.state(s)[2] for tr in tracks])
+            return {"x": c.rounded(h[:, 0], dec), "y": c.rounded(h[:, 1], dec)}
+        add({"type": "scatter", **heads(shown), "mode": "markers", "name": "heads", "showlegend": False,
+             "customdata": [labels.get(tr.oid, tr.oid) for tr in tracks],
+             "hovertemplate": "%{x}, %{y}<extra>%{customdata}</extra>",
+             "marker": {"symbol": [symbol(tr.oid) for tr in tracks], "size": c.HEAD_SIZE,
+                        "color": [colour(tr.oid) for tr in tracks], "line": {"color": "#ffffff", "width": 2}}},
+            heads)
+    runaway = [tr for tr in tracks if tr.runaway]
+    if runaway:
+        def ends(s):
+            here = [tr for tr in runaway if tr.state(s)[3]]
+            return {"x": c.rounded([tr.end[0] for tr in here], dec), "y": c.rounded([tr.end[1] for tr in here], dec),
+                    "marker": {"color": [colour(tr.oid) for tr in here]},
+                    "textfont": {"color": [colour(tr.oid) for tr in here]}}
+        first = ends(shown)
+        add({"type": "scatter", **first, "mode": "markers+text", "name": "ends", "showlegend": False,
+             "cliponaxis": False,
+             "text": ["✖"] * len(runaway), "textposition": "top center",
+             "textfont": {"size": c.FONT + 3, "color": first["textfont"]["color"]},
+             "marker": {"symbol": "x", "size": 26, "color": first["marker"]["color"],
+                        "line": {"color": "#000000", "width": 2}}, "hoverinfo": "skip"}, ends)
+    for kind in arrows:
+        prepared = []
+        for tr in tracks:
+            vecs = _arrow_vectors(tr.result, kind)
+            if vecs is not None and len(vecs):
+                prepared.append((tr, vecs, vecs_ref(vecs)))
+        if not prepared:
+            continue
+        dash, width = ARROW_STYLE[kind]
+
+        def arrow(s, prepared=prepared):
+            xs, ys = [], []
+            for tr, vecs, ref in prepared:
                 st = min(s, tr.n - 1)
                 h = tr.xy[st]
-                if st >= len(vecs) or not np.isfinite(h).all():
-                    return {"x": [], "y": []}
-                v = vecs[st]
+                v = vecs[min(st, len(vecs) - 1)]
                 m = math.hypot(*v)
-                if m == 0:
-                    return {"x": [], "y": []}
-                L = arrow_len * min(1.0, m / ref)
-                return {"x": c.rounded([h[0], h[0] + v[0] / m * L], dec),
-                        "y": c.rounded([h[1], h[1] + v[1] / m * L], dec)}
-            add({"type": "scatter", **arrow(shown), "mode": "lines+markers", "showlegend": False,
-                 "legendgroup": group, "name": f"{kind}:{tr.oid}", "hoverinfo": "skip",
-                 "line": {"color": col, "width": width, "dash": dash},
-                 "marker": {"symbol": "arrow", "angleref": "previous", "size": [0, 15], "color": col}}, arrow)
+                if m == 0 or not np.isfinite(h).all():     # at the last step: the last step's vector
+                    xs += [None, None, None]
+                    ys += [None, None, None]
+                    continue
+                L = arrow_len * min(1.0, max(0.3, m / ref))     # short, but always visible
+                xs += [round(h[0], dec), round(h[0] + v[0] / m * L, dec), None]
+                ys += [round(h[1], dec), round(h[1] + v[1] / m * L, dec), None]
+            return {"x": xs, "y": ys}
+        add({"type": "scatter", **arrow(shown), "mode": "lines+markers", "showlegend": False,
+             "name": f"arrow:{kind}", "hoverinfo": "skip", "connectgaps": False,
+             "line": {"color": "#111111", "width": width, "dash": dash},
+             "marker": {"symbol": "arrow", "angleref": "previous", "size": [0, 16, 0] * len(prepared),
+                        "color": [col for tr, _, _ in prepared for col in ("#000000", colour(tr.oid), "#000000")],
+                        "line": {"color": "#000000", "width": 1}}}, arrow)
 
     # --- inside the optimizer: three stacked panels and a readout, all following the animation
     layout_extra = {"annotations": []}
@@ -238,6 +264,7 @@ def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), insi
                                          "tickfont": {"size": c.FONT - 4}}
             layout_extra[f"yaxis{p}"] = {"domain": [lo, hi], "anchor": xa, "type": ytype, "gridcolor": "#dddddd",
                                          "exponentformat": "power", "nticks": 3, "tickfont": {"size": c.FONT - 4}}
+
             layout_extra["annotations"].append(
                 {"text": T[key], "xref": "paper", "yref": "paper", "x": INSIDE_DOMAIN[0], "y": hi + 0.01,
                  "xanchor": "left", "yanchor": "bottom", "showarrow": False, "font": {"size": c.FONT - 4}})
@@ -270,6 +297,8 @@ def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), insi
                 rng = [lo_v - pad, hi_v + pad]
                 cur = rng
             layout_extra[f"yaxis{p}"]["range"] = rng
+            if ytype == "log":     # whole decades, at most three labels: legible in a short panel
+                layout_extra[f"yaxis{p}"]["dtick"] = max(1, math.ceil((rng[1] - rng[0]) / 3))
             add({"type": "scatter", "x": [max(shown, 1)] * 2, "y": c.sig(cur, 6), "mode": "lines", "xaxis": xa,
                  "yaxis": ya, "showlegend": False, "hoverinfo": "skip", "name": "cursor",
                  "line": {"color": "#000000", "width": 2}},
@@ -281,15 +310,15 @@ def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), insi
             parts = [f"t = {i + 1}"]
             if k:
                 el = e["eff_lr"][i]
-                parts.append(f"η = ({el[0]:.3g}, {el[1]:.3g})")
+                parts.append(f"η = ({el[0]:.2g}, {el[1]:.2g})")
                 for key, sym in (("velocity", "v"), ("second_moment", "s")):
                     if key in e:
                         v = e[key][i]
-                        parts.append(f"{sym} = ({v[0]:.3g}, {v[1]:.3g})")
+                        parts.append(f"{sym} = ({v[0]:.2g}, {v[1]:.2g})")
             return "<br>".join(parts)
         add({"type": "scatter", "x": [0], "y": [1], "mode": "text", "xaxis": "x5", "yaxis": "y5",
              "text": [readout(shown)], "textposition": "bottom right", "showlegend": False, "hoverinfo": "skip",
-             "name": "readout", "textfont": {"size": c.FONT - 3, "color": "#000000"}},
+             "name": "readout", "textfont": {"size": c.FONT - 4, "color": "#000000"}},
             lambda s: {"text": [readout(s)]})
         layout_extra["xaxis5"] = {"domain": list(INSIDE_DOMAIN), "anchor": "y5", "visible": False,
                                   "range": [0, 1], "fixedrange": True}
@@ -305,10 +334,15 @@ def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), insi
         frames.append({"name": str(s), "data": [updates[i](s) if i in updates else {} for i in range(n)],
                        "traces": list(range(n))})
 
+    names = [str(int(x)) for x in fsteps]
+
     def play(speed):
+        """Slower: longer frames. Faster: every k-th frame (a browser draws ~20 frames/s at most)."""
+        k = max(1, int(round(speed)))
+        frames_ = None if k == 1 else names[::k] + ([names[-1]] if (len(names) - 1) % k else [])
         return {"label": f"{speed:g}×", "method": "animate",
-                "args": [None, {"frame": {"duration": round(BASE_FRAME_MS / speed), "redraw": False},
-                                "transition": {"duration": 0}, "fromcurrent": True, "mode": "immediate"}]}
+                "args": [frames_, {"frame": {"duration": round(BASE_FRAME_MS * k / speed), "redraw": False},
+                                   "transition": {"duration": 0}, "fromcurrent": True, "mode": "immediate"}]}
     play_btn = play(1.0)
     play_btn["label"] = T["play"]
     buttons = [
@@ -332,8 +366,8 @@ def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), insi
         "images": [layout_image(surface)],
         "showlegend": True,
         "legend": {"orientation": "v", "x": 1.0 if not with_inside else xdom[1] + 0.01, "y": 1.0,
-                   "yanchor": "top", "xanchor": "left", "font": {"size": c.FONT - 2},
-                   "bgcolor": "rgba(255,255,255,0.85)", "itemsizing": "constant", "tracegroupgap": 2},
+                   "yanchor": "top", "xanchor": "left", "font": {"size": c.FONT - 3},
+                   "bgcolor": "rgba(255,255,255,0)", "itemsizing": "constant", "tracegroupgap": 2},
         "dragmode": "pan",
         "clickmode": "event+select",
         "hovermode": "closest",
@@ -349,7 +383,8 @@ def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), insi
         "sliders": [{
             "active": active, "x": 0.0, "len": 1.0, "y": -0.15, "yanchor": "top", "xanchor": "left",
             "pad": {"t": 25, "b": 0}, "currentvalue": {"prefix": T["step"], "suffix": T["step_suffix"],
-                                                       "font": {"size": c.FONT - 1}, "xanchor": "left", "offset": 6},
+                                                       "font": {"size": c.FONT - 1, "color": "#111111"}, "xanchor": "left",
+                                                       "offset": 6},
             # per-frame tick labels would be an unreadable row of numbers: the current value says it
             "font": {"size": 8, "color": "rgba(0,0,0,0)"}, "ticklen": 0, "minorticklen": 0,
             "transition": {"duration": 0},

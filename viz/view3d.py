@@ -26,7 +26,7 @@ def surface3d_figure(surface, runs, labels, *, n=70, text=None, height=620):
             return np.log10(v - lo + 1e-6 * (hi - lo) + 1e-12)
         return v
     data = [{"type": "surface", "x": c.sig(xs), "y": c.sig(ys), "z": [c.sig(r) for r in D],
-             "colorscale": "Greys", "reversescale": True, "showscale": False, "opacity": 0.9,
+             "colorscale": [[0.0, "#ffffff"], [0.5, "#d3d7dc"], [1.0, "#8f97a1"]], "showscale": False, "opacity": 0.9,
              "hoverinfo": "skip", "contours": {"z": {"show": False}}}]
     x0, x1, y0, y1 = surface.domain
     for oid, r in runs:

@@ -1,0 +1,179 @@
+"""The Playground page through streamlit.testing.v1.AppTest (no browser)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lab.config import PlaygroundConfig, encode
+
+TIMEOUT = 120
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def app(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def map_spec(at) -> dict:
+    charts = at.get("plotly_chart")
+    assert charts, "no chart rendered"
+    return json.loads(charts[0].proto.spec)
+
+
+def legend_names(spec) -> list:
+    return [t["name"] for t in spec["data"] if t.get("showlegend", True) and t.get("legendgroup")]
+
+
+def all_text(at) -> str:
+    parts = []
+    for kind in ("markdown", "caption", "warning", "error", "info", "latex", "title", "subheader"):
+        parts += [str(e.value) for e in at.get(kind)]
+    return "\n".join(parts)
+
+
+def test_default_render():
+    at = app()
+    assert not at.exception
+    spec = map_spec(at)
+    assert len(legend_names(spec)) == 6
+    assert spec["layout"]["images"][0]["source"].startswith("data:image/png")
+    assert len(spec["frames"]) <= 101
+    assert not at.warning and not at.error
+    assert len(at.get("plotly_chart")) == 2          # the map and the curves; no 3-D view by default
+    assert at.get("dataframe")
+    assert len(at.get("latex")) == 7                 # the surface formula + six rules
+
+
+def test_changing_surface_optimizers_and_a_slider_changes_the_figure():
+    at = app()
+    before = map_spec(at)
+    at.sidebar.selectbox(key="w:surface").set_value("rosenbrock").run()
+    assert not at.exception
+    after_surface = map_spec(at)
+    assert after_surface["layout"]["xaxis"]["range"] != before["layout"]["xaxis"]["range"]
+    assert at.session_state["w:x0"] == -1.2                      # the new surface's start
+
+    at.sidebar.multiselect(key="w:opt").set_value(["adam", "sgd"]).run()
+    assert len(legend_names(map_spec(at))) == 2
+
+    spec0 = map_spec(at)
+    at.select_slider(key="w:h.adam.lr").set_value(0.1).run()
+    spec1 = map_spec(at)
+    assert not at.exception
+    assert any("η=0.1" in n for n in legend_names(spec1))
+    assert spec1["data"] != spec0["data"]
+    # the configuration the page hands to the URL sync (AppTest reruns only the page after a widget
+    # change, so the URL write itself is checked in the browser test)
+    assert encode(at.session_state["_url_cfg"])["h.adam.lr"] == "0.1"
+
+    at.number_input(key="w:steps").set_value(120).run()
+    assert map_spec(at)["frames"][-1]["name"] == "120"
+
+
+def test_shared_learning_rate_switch_labels_every_legend_entry():
+    at = app({"lrmode": "shared", "lr": "0.05"})
+    assert not at.exception
+    names = legend_names(map_spec(at))
+    assert len(names) == 6 and all("η=0.05" in n for n in names)
+
+
+def test_url_with_every_parameter_reproduces_the_state():
+    cfg = PlaygroundConfig(
+        lang="zh", surface="rotated_valley", surface_params={"kappa": 100.0, "angle_deg": 45.0, "scale": 2.0},
+        optimizers=("adam", "momentum", "rmsprop"),
+        hyper={"adam": {"lr": 0.05, "beta1": 0.8}, "momentum": {"form": "ema", "momentum": 0.95},
+               "rmsprop": {"centered": True}},
+        lr_mode="own", schedule={"kind": "step", "every": 50, "gamma": 0.5, "warmup": 10},
+        noise=0.1, seed=7, steps=400, start=(2.5, -1.25), arrows=("grad", "update"), view3d=True,
+        inside="rmsprop", step=120, tol=1e-3)
+    q = encode(cfg)
+    at = app(q)
+    assert not at.exception
+    assert not at.warning, [w.value for w in at.warning]
+    ss = at.session_state
+    assert ss["w:surface"] == "rotated_valley" and ss["w:s.kappa"] == 100.0 and ss["w:s.angle_deg"] == 45.0
+    assert ss["w:opt"] == ["adam", "momentum", "rmsprop"]
+    assert ss["w:h.adam.lr"] == 0.05 and ss["w:h.momentum.form"] == "ema" and ss["w:h.rmsprop.centered"] is True
+    assert ss["w:sched"] == "step" and ss["w:sched.every"] == 50 and ss["w:sched.warmup"] == 10
+    assert ss["w:noise"] == 0.1 and ss["w:seed"] == 7 and ss["w:steps"] == 400
+    assert (ss["w:x0"], ss["w:y0"]) == (2.5, -1.25)
+    assert ss["w:arrows"] == ["grad", "update"] and ss["w:view3d"] is True
+    assert ss["w:inside"] == "rmsprop" and ss["w:step"] == 120 and ss["w:lang"] == "zh"
+    assert all(at.query_params.get(k) in (v, [v]) for k, v in q.items())
+    assert encode(at.session_state["_url_cfg"]) == q
+    assert len(at.get("plotly_chart")) == 3                      # the 3-D view was asked for
+    spec = map_spec(at)
+    assert any(t.get("name") == "arrow:grad" for t in spec["data"])
+    assert "游乐场" in all_text(at)
+
+
+@pytest.mark.parametrize("query,key", [
+    ({"steps": "abc"}, "steps"), ({"surface": "no_such"}, "surface"), ({"h.adam.lr": "1e99"}, "h.adam.lr"),
+    ({"seed": "1" * 200}, "seed"), ({"opt": "adam,bogus"}, "opt")])
+def test_malformed_query_values_fall_back_with_a_visible_note(query, key):
+    at = app(query)
+    assert not at.exception
+    assert at.warning, "no note shown"
+    text = " ".join(str(w.value) for w in at.warning)
+    assert f"`{key}`" in text
+    assert map_spec(at)                                          # the page still draws
+
+
+def test_raw_query_text_is_never_echoed():
+    evil = "<img src=x onerror=alert(1)>"
+    at = app({evil: "1", "steps": evil, "surface": "**bold**"})
+    assert not at.exception
+    text = all_text(at)
+    assert "onerror" not in text and "**bold**" not in text and "<img" not in text
+    assert at.warning
+
+
+def test_chinese_renders_every_string():
+    at = app({"lang": "zh"})
+    assert not at.exception
+    text = all_text(at)
+    assert "游乐场" in text and "排行榜" in text
+    spec = map_spec(at)
+    labels = [b["label"] for b in spec["layout"]["updatemenus"][0]["buttons"]]
+    assert any("播放" in b for b in labels)
+
+
+def test_no_optimizer_selected_shows_a_hint():
+    at = app({"opt": "none"})
+    assert not at.exception
+    assert at.info and not at.get("plotly_chart")
+
+
+def test_reset_to_defaults_and_view_options():
+    at = app({"h.adam.lr": "0.1", "h.sgd.lr": "0.05"})
+    assert at.session_state["w:h.adam.lr"] == 0.1
+    at.button(key="reset_hyper").click().run()
+    assert not at.exception
+    assert at.session_state["w:h.adam.lr"] == 0.01 and at.session_state["w:h.sgd.lr"] == 0.01
+    assert all("η=0.01" in n for n in legend_names(map_spec(at)) if "AdaGrad" not in n)
+
+    at.toggle(key="w:view3d").set_value(True).run()
+    assert len(at.get("plotly_chart")) == 3
+    at.selectbox(key="w:inside").set_value("sgd").run()
+    texts = [a.get("text") for a in map_spec(at)["layout"]["annotations"]]
+    assert any("SGD" in (t or "") for t in texts)
+
+
+def test_schedule_and_rprop_note():
+    at = app({"opt": "rprop,sgd", "sched": "step", "sched.every": "20"})
+    assert not at.exception
+    assert any("Rprop" in str(c.value) and "schedule" in str(c.value) for c in at.caption)
+
+
+def test_noisy_bowl_batch_and_shown_step():
+    at = app({"surface": "noisy_bowl", "batch": "10", "step": "50", "opt": "sgd,adam"})
+    assert not at.exception and not at.warning
+    spec = map_spec(at)
+    active = spec["layout"]["sliders"][0]["active"]
+    assert spec["layout"]["sliders"][0]["steps"][active]["label"] == "50"

@@ -1,0 +1,107 @@
+"""lab.config: the URL form of a Playground configuration."""
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import surfaces
+from lab.config import CLASSROOM, DEFAULT_STEPS, MAX_VALUE_CHARS, PlaygroundConfig, decode, default_inside, encode
+from optim_core.catalogue import OPTIMIZERS
+
+
+def test_defaults_encode_to_an_empty_query():
+    assert encode(PlaygroundConfig()) == {}
+    cfg, notes = decode({})
+    assert notes == [] and cfg.optimizers == CLASSROOM and cfg.steps == DEFAULT_STEPS
+
+
+def full_config() -> PlaygroundConfig:
+    return PlaygroundConfig(
+        lang="zh", surface="rotated_valley", surface_params={"kappa": 100.0, "angle_deg": 45.0, "scale": 2.0},
+        optimizers=("adam", "momentum", "rmsprop"),
+        hyper={"adam": {"lr": 0.05, "beta1": 0.8}, "momentum": {"form": "ema", "momentum": 0.95},
+               "rmsprop": {"centered": True}},
+        lr_mode="shared", shared_lr=0.02, schedule={"kind": "step", "every": 50, "gamma": 0.5, "warmup": 10},
+        noise=0.1, seed=7, steps=800, start=(2.5, -1.25), arrows=("grad", "update"), view3d=True,
+        inside="rmsprop", step=120, tol=1e-3)
+
+
+def test_round_trip_of_every_parameter():
+    cfg = full_config()
+    q = encode(cfg)
+    back, notes = decode(q)
+    assert notes == []
+    assert back == cfg
+    assert encode(back) == q
+
+
+def test_round_trip_noisy_bowl_batch():
+    cfg = PlaygroundConfig(surface="noisy_bowl", surface_params={"n_samples": 100}, batch=8)
+    back, notes = decode(encode(cfg))
+    assert notes == [] and back.batch == 8 and back.surface_params["n_samples"] == 100
+
+
+@pytest.mark.parametrize("query,key,problem", [
+    ({"surface": "nope"}, "surface", "unknown_value"),
+    ({"steps": "abc"}, "steps", "not_number"),
+    ({"steps": "0"}, "steps", "out_of_range"),
+    ({"steps": "1e9"}, "steps", "out_of_range"),
+    ({"steps": "12.5"}, "steps", "not_number"),
+    ({"noise": "nan"}, "noise", "not_number"),
+    ({"noise": "inf"}, "noise", "not_number"),
+    ({"h.adam.lr": "-1"}, "h.adam.lr", "out_of_range"),
+    ({"h.momentum.form": "bogus"}, "h.momentum.form", "unknown_value"),
+    ({"lang": "fr"}, "lang", "unknown_value"),
+    ({"x0": "1e300"}, "x0", "out_of_range"),
+    ({"seed": "9" * (MAX_VALUE_CHARS + 1)}, "seed", "too_long"),
+    ({"zzz": "1"}, "zzz", "unknown_key"),
+    ({"arrows": "grad,nope"}, "arrows", "unknown_value"),
+    ({"sched": "cosine"}, "sched", "unknown_value"),
+])
+def test_malformed_values_fall_back_with_a_note(query, key, problem):
+    cfg, notes = decode(query)
+    assert [(n.key, n.problem) for n in notes] == [(key, problem)]
+    default = PlaygroundConfig()
+    assert cfg.steps == default.steps and cfg.surface == default.surface and cfg.noise == default.noise
+
+
+def test_unknown_optimizers_are_dropped_and_noted():
+    cfg, notes = decode({"opt": "adam,<script>,sgd"})
+    assert cfg.optimizers == ("adam", "sgd")
+    assert [(n.key, n.problem) for n in notes] == [("opt", "unknown_value")]
+
+
+def test_notes_never_carry_raw_text():
+    cfg, notes = decode({"<img src=x onerror=alert(1)>": "1", "a" * 500: "2"})
+    assert {n.key for n in notes} == {"…"}
+
+
+def test_list_values_take_the_last():
+    cfg, _ = decode({"steps": ["10", "20"]})
+    assert cfg.steps == 20
+
+
+def test_default_inside_prefers_adam_then_a_second_moment():
+    assert default_inside(CLASSROOM) == "adam"
+    assert default_inside(("sgd", "rmsprop")) == "rmsprop"
+    assert default_inside(("sgd",)) == "sgd"
+    assert default_inside(()) == ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["surface", "opt", "steps", "seed", "noise", "x0", "y0", "lr", "lrmode",
+                                        "sched", "sched.every", "h.adam.lr", "h.sgd.lr", "s.kappa", "lang", "step",
+                                        "tol", "arrows", "view3d", "inside", "batch", "junk"]),
+                       st.text(max_size=80)))
+def test_decode_never_raises_and_always_gives_a_runnable_config(query):
+    cfg, notes = decode(query)
+    assert isinstance(cfg, PlaygroundConfig)
+    assert 1 <= cfg.steps <= 20000 and all(o in OPTIMIZERS for o in cfg.optimizers)
+    x0, x1, y0, y1 = surfaces.SURFACES[cfg.surface].domain
+    assert x0 <= cfg.start[0] <= x1 and y0 <= cfg.start[1] <= y1
+    assert math.isfinite(cfg.noise) and math.isfinite(cfg.shared_lr)
+    back, notes2 = decode(encode(cfg))
+    assert notes2 == [] and encode(back) == encode(cfg)

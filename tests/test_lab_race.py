@@ -1,0 +1,67 @@
+"""lab.race: running the lanes, distances, steps to tolerance, the leaderboard."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import surfaces
+from lab.config import PlaygroundConfig
+from lab.race import distances, lane_hyper, leaderboard, run_lanes, step_lengths, steps_to_tol
+
+
+def test_classroom_race_runs_every_optimizer():
+    cfg = PlaygroundConfig(steps=200)
+    lanes = run_lanes(cfg)
+    assert [ln.optimizer for ln in lanes] == list(cfg.optimizers)
+    assert all(ln.ok and ln.result.xy.shape == (201, 2) for ln in lanes)
+
+
+def test_shared_lr_is_applied_and_clipped_to_each_range():
+    cfg = PlaygroundConfig(optimizers=("sgd", "newton", "adadelta"), lr_mode="shared", shared_lr=5.0)
+    assert lane_hyper(cfg, "sgd") == ({"lr": 5.0}, ())
+    hyper, notes = lane_hyper(cfg, "newton")
+    assert hyper["lr"] == 2.0 and notes == ("lr_clipped",)
+    cfg = PlaygroundConfig(optimizers=("adadelta",), lr_mode="shared", shared_lr=1e-4)
+    assert lane_hyper(cfg, "adadelta")[0]["lr"] == 0.01
+
+
+def test_rprop_runs_without_a_schedule_and_says_so():
+    cfg = PlaygroundConfig(optimizers=("rprop", "sgd"), schedule={"kind": "step", "every": 10, "gamma": 0.5},
+                           steps=50)
+    lanes = run_lanes(cfg)
+    assert all(ln.ok for ln in lanes)
+    assert lanes[0].notes == ("no_schedule",) and lanes[1].notes == ()
+
+
+def test_engine_refusals_become_messages():
+    cfg = PlaygroundConfig(optimizers=("sgd",), steps=10)
+    cfg.hyper["sgd"]["lr"] = -1.0          # bypasses the URL checks: the engine must refuse
+    lanes = run_lanes(cfg)
+    assert not lanes[0].ok and "lr" in lanes[0].error
+
+
+def test_distances_and_step_lengths():
+    xy = np.array([[0.0, 0.0], [3.0, 4.0], [1.0, 1.0]])
+    assert np.allclose(distances(xy, [(0, 0), (1, 1)]), [0.0, math.hypot(2, 3), 0.0])
+    assert np.isnan(distances(xy, [])).all()
+    assert np.allclose(step_lengths(xy), [5.0, math.hypot(2, 3)])
+
+
+@pytest.mark.parametrize("loss,f_min,tol,expected", [
+    ([5, 3, 1, 0.5], 0.0, 1.0, 2), ([5, 3], 0.0, 1.0, -1), ([5, 3], math.nan, 1.0, -1), ([0.0], 0.0, 0.0, 0)])
+def test_steps_to_tol(loss, f_min, tol, expected):
+    assert steps_to_tol(np.array(loss, float), f_min, tol) == expected
+
+
+def test_leaderboard_orders_reached_first_and_runaways_last():
+    cfg = PlaygroundConfig(surface="rosenbrock", optimizers=("sgd", "adam", "momentum"), steps=300)
+    lanes = run_lanes(cfg)
+    surf = surfaces.get("rosenbrock")
+    rows = leaderboard(lanes, surf, 1e-3)
+    statuses = [r.status for r in rows]
+    assert statuses.index("ok") < max(i for i, s in enumerate(statuses) if s != "ok")
+    assert {r.optimizer for r in rows} == {"sgd", "adam", "momentum"}
+    bad = [r for r in rows if r.status in ("diverged", "escaped")]
+    assert bad and all(r.status_step > 0 for r in bad)

@@ -1,0 +1,63 @@
+"""Both string catalogues carry every key, non-empty, with the same placeholders; every key the
+code asks for exists."""
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+from ui import strings_en, strings_zh
+
+EN, ZH = strings_en.STRINGS, strings_zh.STRINGS
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def placeholders(s: str) -> set:
+    return {f for _, f, _, _ in string.Formatter().parse(s) if f}
+
+
+def test_same_keys_in_both_languages():
+    assert set(EN) == set(ZH), (set(EN) ^ set(ZH))
+
+
+def test_no_empty_strings_and_same_placeholders():
+    for k in EN:
+        assert isinstance(EN[k], str) and isinstance(ZH[k], str)
+        if k != "fig_step_suffix":
+            assert EN[k].strip() and ZH[k].strip(), k
+        assert placeholders(EN[k]) == placeholders(ZH[k]), k
+
+
+def test_chinese_catalogue_is_chinese():
+    han = re.compile(r"[\u4e00-\u9fff]")
+    translated = [k for k in ZH if han.search(ZH[k])]
+    assert len(translated) > 0.7 * len(ZH)
+
+
+def test_every_literal_key_used_in_code_exists():
+    used = set()
+    for path in list((ROOT / "ui").glob("*.py")) + list((ROOT / "pages").glob("*.py")) + [ROOT / "app.py"]:
+        used |= set(re.findall(r"\bt\(\s*[\"']([a-z0-9_]+)[\"']\s*[,)]", path.read_text(encoding="utf-8")))
+    missing = used - set(EN)
+    assert not missing, missing
+
+
+def test_dynamic_key_families_exist():
+    from lab.config import ARROWS, LR_MODES
+    from optim_core.schedules import KINDS, PARAMS
+    needed = {f"arrow_{a}" for a in ARROWS} | {f"lr_{m}" for m in LR_MODES} | {f"sched_{k}" for k in KINDS}
+    needed |= {f"sched_{p}" for k in KINDS for p in PARAMS[k]} | {"sched_warmup"}
+    needed |= {f"status_{s}" for s in ("ok", "diverged", "escaped", "error")}
+    needed |= {f"note_{p}" for p in ("unknown_key", "unknown_value", "not_number", "out_of_range", "too_long")}
+    needed |= {f"lane_{n}" for n in ("lr_clipped", "no_schedule")}
+    assert not needed - set(EN), needed - set(EN)
+
+
+def test_figure_text_keys_match_the_builders():
+    from viz.playground import DEFAULT_TEXT
+    from viz.charts import DEFAULT_TEXT as CHART_TEXT
+    from viz.view3d import DEFAULT_TEXT as TEXT3D
+    fig_keys = {k[4:] for k in EN if k.startswith("fig_")}
+    for key in set(DEFAULT_TEXT) | set(CHART_TEXT) | set(TEXT3D):
+        if key not in ("speed", "grad", "update", "velocity_arrow"):
+            assert key in fig_keys, key

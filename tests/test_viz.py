@@ -1,0 +1,199 @@
+"""Figure builders, without Streamlit: validity, payload, frame design, markers, colours."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+import surfaces
+from optim_core import run
+from optim_core.catalogue import OPTIMIZERS
+from viz.background import contour_data_uri
+from viz.charts import curves_figure
+from viz.common import decimals_for
+from viz.palette import COLOURS, SYMBOLS
+from viz.playground import playground_figure
+from viz.view3d import surface3d_figure
+
+CLASSROOM = ["sgd", "momentum", "nag", "adagrad", "rmsprop", "adam"]
+
+
+@pytest.fixture(scope="module")
+def valley():
+    s = surfaces.get("valley")
+    return s, [(o, run(o, "valley", s.start, 500)) for o in CLASSROOM]
+
+
+@pytest.fixture(scope="module")
+def runaway():
+    s = surfaces.get("rosenbrock")
+    runs = [(o, run(o, "rosenbrock", s.start, 300)) for o in ("sgd", "adam")]
+    assert runs[0][1].status in ("diverged", "escaped")
+    return s, runs
+
+
+def build(s, runs, **kw):
+    return playground_figure(s, runs, {o: o.upper() for o, _ in runs}, **kw)
+
+
+def test_figure_is_valid_plotly(valley):
+    s, runs = valley
+    fig = build(s, runs, arrows=("grad", "velocity", "update"), inside="adam")
+    go.Figure(fig)                                  # raises on any invalid property
+
+
+def test_payload_bound_for_six_by_five_hundred(valley):
+    s, runs = valley
+    fig = build(s, runs, arrows=("grad", "update"), inside="adam")
+    size = len(json.dumps(fig, separators=(",", ":")))
+    assert size < 1_500_000, size
+
+
+def test_frames_never_carry_the_surface(valley):
+    s, runs = valley
+    fig = build(s, runs, inside="adam")
+    assert len(fig["layout"]["images"]) == 1 and fig["layout"]["images"][0]["source"].startswith("data:image/png")
+    assert all(t["type"] == "scatter" for t in fig["data"])          # no contour / heatmap trace at all
+    for fr in fig["frames"]:
+        assert "layout" not in fr
+        assert "data:image" not in json.dumps(fr)
+
+
+def test_every_trace_listed_in_every_frame_static_ones_empty(valley):
+    s, runs = valley
+    fig = build(s, runs, inside="adam")
+    n = len(fig["data"])
+    for fr in fig["frames"]:
+        assert fr["traces"] == list(range(n)) and len(fr["data"]) == n
+    static = [i for i, t in enumerate(fig["data"]) if t.get("name") in ("grid", "minimum", "start")]
+    assert static
+    assert all(fr["data"][i] == {} for fr in fig["frames"] for i in static)
+
+
+def test_at_most_a_hundred_frames_and_the_last_is_the_full_path(valley):
+    s, runs = valley
+    fig = build(s, runs, inside="adam")
+    assert len(fig["frames"]) <= 101 and fig["frames"][-1]["name"] == "500"
+    last = fig["frames"][-1]["data"]
+    for oid, r in runs:
+        chunks = [i for i, t in enumerate(fig["data"]) if t.get("name") == f"chunk:{oid}"]
+        tail = next(i for i, t in enumerate(fig["data"]) if t.get("legendgroup") == oid and t.get("showlegend", True))
+        assert all(last[i]["line"]["width"] > 0 for i in chunks)
+        pts = set()
+        for i in chunks:
+            pts.update(zip(fig["data"][i]["x"], fig["data"][i]["y"]))
+        pts.update(zip(last[tail]["x"], last[tail]["y"]))
+        d = decimals_for(12.0)
+        full = set(zip(np.round(r.xy[:, 0], d).tolist(), np.round(r.xy[:, 1], d).tolist()))
+        assert full <= pts, f"{oid}: the final frame misses points of the full-resolution path"
+
+
+def test_first_frame_shows_only_the_start(valley):
+    s, runs = valley
+    fig = build(s, runs)
+    first = fig["frames"][0]
+    widths = [d["line"]["width"] for d in first["data"] if "line" in d and "width" in d["line"]]
+    assert widths and all(w == 0 for w in widths)
+    heads = next(i for i, t in enumerate(fig["data"]) if t.get("name") == "heads")
+    assert first["data"][heads]["x"] == [round(s.start[0], decimals_for(12.0))] * len(runs)
+
+
+def test_shown_step_sets_the_still_picture_and_the_slider(valley):
+    s, runs = valley
+    fig = build(s, runs, shown_step=250)
+    heads = next(t for t in fig["data"] if t.get("name") == "heads")
+    assert heads["x"][0] == round(float(runs[0][1].xy[250, 0]), decimals_for(12.0))
+    active = fig["layout"]["sliders"][0]["active"]
+    assert fig["layout"]["sliders"][0]["steps"][active]["label"] == "250"
+
+
+def test_runaway_paths_end_with_their_marker(runaway):
+    s, runs = runaway
+    fig = build(s, runs)
+    ends = next(t for t in fig["data"] if t.get("name") == "ends")
+    assert len(ends["x"]) == 1 and ends["marker"]["symbol"] == "x"
+    assert ends["marker"]["color"] == [COLOURS["sgd"]]
+    x0, x1, y0, y1 = s.domain
+    assert x0 <= ends["x"][0] <= x1 and y0 <= ends["y"][0] <= y1
+    assert fig["frames"][0]["data"][fig["data"].index(ends)]["x"] == []     # not before the end
+    json.dumps(fig, allow_nan=False)                                        # no NaN / inf reaches the page
+
+
+def test_colours_are_stable_and_distinct():
+    assert set(COLOURS) == set(OPTIMIZERS) == set(SYMBOLS)
+    assert len(set(COLOURS.values())) == len(COLOURS)
+    assert len(set(SYMBOLS.values())) == len(SYMBOLS)
+    s = surfaces.get("valley")
+    a = build(s, [(o, run(o, "valley", s.start, 20)) for o in ("adam", "sgd")])
+    b = build(s, [(o, run(o, "valley", s.start, 20)) for o in ("sgd", "nag", "adam")])
+    def colour_of(fig, oid):
+        return next(t["line"]["color"] for t in fig["data"] if t.get("legendgroup") == oid)
+    assert colour_of(a, "adam") == colour_of(b, "adam") == COLOURS["adam"]
+    assert colour_of(a, "sgd") == colour_of(b, "sgd") == COLOURS["sgd"]
+
+
+def test_arrows_and_inside_panel_follow_the_frames(valley):
+    s, runs = valley
+    fig = build(s, runs, arrows=("grad", "velocity", "update"), inside="adam")
+    names = [t.get("name") for t in fig["data"]]
+    for kind in ("grad", "velocity", "update"):
+        i = names.index(f"arrow:{kind}")
+        assert fig["frames"][10]["data"][i]["x"] != fig["frames"][50]["data"][i]["x"]
+        assert any(v is not None for v in fig["data"][i]["x"]), f"no {kind} arrow in the still picture"
+    cursor = names.index("cursor")
+    readout = names.index("readout")
+    assert fig["frames"][10]["data"][cursor]["x"] != fig["frames"][50]["data"][cursor]["x"]
+    assert fig["frames"][10]["data"][readout]["text"] != fig["frames"][50]["data"][readout]["text"]
+
+
+def test_inside_panel_for_an_optimizer_without_state(valley):
+    s, runs = valley
+    fig = build(s, runs, inside="sgd")
+    go.Figure(fig)
+    texts = [a["text"] for a in fig["layout"]["annotations"]]
+    assert texts.count("(none for this optimizer)") == 2
+
+
+def test_long_runs_are_decimated_for_display():
+    s = surfaces.get("valley")
+    runs = [(o, run(o, "valley", s.start, 20000)) for o in ("sgd", "adam")]
+    fig = build(s, runs, inside="adam")
+    assert len(fig["frames"]) <= 101
+    size = len(json.dumps(fig, separators=(",", ":")))
+    assert size < 1_500_000, size
+
+
+def test_every_surface_renders_a_background_and_a_figure():
+    for sid in surfaces.SURFACES:
+        s = surfaces.get(sid)
+        assert contour_data_uri(s).startswith("data:image/png;base64,")
+        fig = build(s, [("adam", run("adam", sid, s.start, 30))], inside="adam")
+        json.dumps(fig, allow_nan=False)
+
+
+def test_curves_and_3d_figures_are_valid(valley, runaway):
+    s, runs = valley
+    go.Figure(curves_figure(runs, {}, f_min=s.f_min, minima=s.minima))
+    go.Figure(surface3d_figure(s, runs, {}))
+    sr, rr = runaway
+    fig = curves_figure(rr, {}, f_min=sr.f_min, minima=sr.minima)
+    json.dumps(fig, allow_nan=False)
+    saddle = surfaces.get("saddle")
+    fig = curves_figure([("sgd", run("sgd", "saddle", saddle.start, 50))], {}, f_min=saddle.f_min, minima=[])
+    assert fig["layout"]["yaxis"]["type"] == "linear"
+    go.Figure(fig)
+
+
+def test_exit_point_is_where_the_path_crosses_the_border():
+    from viz.common import exit_point
+    dom = (-1.0, 1.0, -1.0, 1.0)
+    xy = np.array([[0.0, 0.0], [0.5, 0.0], [3.0, 0.0], [1e9, 0.0]])
+    p = exit_point(xy, dom, inset=0.0)
+    assert np.allclose(p, [1.0, 0.0])
+    xy = np.array([[0.0, 0.0], [0.5, 0.5], [np.inf, np.nan]])
+    assert np.allclose(exit_point(xy, dom, inset=0.0), [0.5, 0.5])
+    assert np.allclose(exit_point(np.array([[0.0, 0.0], [0.2, 0.1]]), dom, inset=0.0), [0.2, 0.1])
+    inset = exit_point(np.array([[0.0, 0.0], [5.0, 5.0]]), dom, inset=0.05)
+    assert np.allclose(inset, [0.9, 0.9])
