@@ -197,3 +197,15 @@ def test_exit_point_is_where_the_path_crosses_the_border():
     assert np.allclose(exit_point(np.array([[0.0, 0.0], [0.2, 0.1]]), dom, inset=0.0), [0.2, 0.1])
     inset = exit_point(np.array([[0.0, 0.0], [5.0, 5.0]]), dom, inset=0.05)
     assert np.allclose(inset, [0.9, 0.9])
+
+
+def test_map_has_equal_scales_and_a_wide_surface_gets_its_legend_below(valley, runaway):
+    # equal scales: the gradient is drawn perpendicular to the contours, the valley as narrow as it is
+    s, runs = valley
+    lay = build(s, runs, inside="adam")["layout"]
+    assert lay["yaxis"]["scaleanchor"] == "x" and lay["yaxis"]["scaleratio"] == 1
+    assert lay["legend"]["orientation"] == "h" and lay["xaxis"]["domain"][1] > 0.7   # valley is 2:1
+    s, runs = runaway
+    lay = build(s, runs, inside="adam")["layout"]
+    assert lay["yaxis"]["scaleanchor"] == "x"
+    assert lay["legend"]["orientation"] == "v" and lay["xaxis"]["domain"][1] <= 0.5   # rosenbrock is square

@@ -33,6 +33,8 @@ BASE_FRAME_MS = 60            # 1× speed: 100 frames in about 6 s
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
 ARROW_STYLE = {"grad": ("dot", 3), "velocity": ("dash", 3), "update": ("solid", 3)}
 MAP_DOMAIN = (0.0, 0.50)
+WIDE_MAP_DOMAIN = (0.0, 0.74)   # a wide surface (aspect >= WIDE) at equal scales: legend goes below it
+WIDE = 1.4
 INSIDE_DOMAIN = (0.80, 1.0)
 DEFAULT_TEXT = {
     "start": "start", "minimum": "minimum", "saddle": "saddle point", "play": "▶ Play",
@@ -133,7 +135,12 @@ def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), insi
     tracks = [_Track(oid, r, surface.domain, dec) for oid, r in runs]
     arrow_len = 0.08 * math.hypot(x1 - x0, y1 - y0)
     with_inside = inside is not None and any(oid == inside for oid, _ in runs)
-    xdom = MAP_DOMAIN if with_inside else (0.0, 1.0)
+    wide = with_inside and (x1 - x0) >= WIDE * (y1 - y0)
+
+    def legend_name(oid):   # one line per entry when the legend runs in rows under a wide map
+        label = labels.get(oid, oid)
+        return label.replace("<br>", "  ") if wide else label
+    xdom = (WIDE_MAP_DOMAIN if wide else MAP_DOMAIN) if with_inside else (0.0, 1.0)
 
     data, dyn = [], []           # dyn: (trace index, function step -> frame update)
 
@@ -180,7 +187,7 @@ def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), insi
                  "showlegend": False, "legendgroup": group, "name": f"chunk:{tr.oid}"},
                 lambda s, tr=tr, j=j: {"line": {"width": c.LINE_WIDTH if tr.state(s)[0][j] else 0}})
         add({"type": "scatter", "x": c.rounded(tail[:, 0], dec), "y": c.rounded(tail[:, 1], dec),
-             "mode": "lines+markers", "name": labels.get(tr.oid, tr.oid), "legendgroup": group, "hoverinfo": "skip",
+             "mode": "lines+markers", "name": legend_name(tr.oid), "legendgroup": group, "hoverinfo": "skip",
              "line": {"color": col, "width": c.LINE_WIDTH},
              "marker": {"symbol": symbol(tr.oid), "size": 0, "color": col, "line": {"color": "#ffffff", "width": 0}}},
             lambda s, tr=tr: (lambda t: {"x": c.rounded(t[:, 0], dec), "y": c.rounded(t[:, 1], dec)})(tr.state(s)[1]))
@@ -360,13 +367,19 @@ def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), insi
         "height": height,
         "margin": {"l": 55, "r": 15, "t": 10, "b": 120},
         "xaxis": {"domain": list(xdom), "range": [x0, x1], "showgrid": False, "zeroline": False, "ticks": "outside",
-                  "title": {"text": T["x_axis"], "standoff": 2}},
+                  "constrain": "domain",
+                  "title": {"text": "" if wide else T["x_axis"], "standoff": 8}},   # wide: the legend is there
+        # equal scales: a gradient is drawn perpendicular to the contours only when x and y share
+        # a scale, and a valley looks as narrow as it is; the map shrinks inside its domain
         "yaxis": {"domain": [0.0, 1.0], "range": [y0, y1], "showgrid": False, "zeroline": False, "ticks": "outside",
-                  "title": {"text": T["y_axis"], "standoff": 2}},
+                  "title": {"text": T["y_axis"], "standoff": 10}, "scaleanchor": "x", "scaleratio": 1,
+                  "constrain": "domain", "constraintoward": "top" if wide else "middle"},
         "images": [layout_image(surface)],
         "showlegend": True,
         "legend": {"orientation": "v", "x": 1.0 if not with_inside else xdom[1] + 0.01, "y": 1.0,
                    "yanchor": "top", "xanchor": "left", "font": {"size": c.FONT - 3},
+                   **({"orientation": "h", "x": 0.0, "y": 0.0, "yanchor": "bottom", "entrywidthmode": "fraction",
+                       "entrywidth": 0.37} if wide else {}),   # two entries a row, under the map
                    "bgcolor": "rgba(255,255,255,0)", "itemsizing": "constant", "tracegroupgap": 2},
         "dragmode": "pan",
         "clickmode": "event+select",
