@@ -67,14 +67,18 @@ def grad_at(orc, pts, g):
     batch meaning the full loss. ``pts`` may be ``g`` itself.
     """
     sid, h, sp, order, lo, hi, noise = orc
+    if hi > lo:
+        for k in range(pts.shape[0]):
+            gx, gy = surf.batch_grad(sid, h, sp, order[k], lo, hi, pts[k, 0], pts[k, 1])
+            g[k, 0] = gx
+            g[k, 1] = gy
+    elif pts.shape[0] == 1:   # one run: no array crosses a compiled call (see surfaces.kernels)
+        g[0, 0], g[0, 1] = surf.grad(sid, h, pts[0, 0], pts[0, 1])
+    else:                     # a block of runs: one call, one tight loop over the lanes
+        surf.grad_lanes(sid, h, pts, g)
     for k in range(pts.shape[0]):
-        x, y = pts[k, 0], pts[k, 1]
-        if hi > lo:
-            gx, gy = surf.batch_grad(sid, h, sp, order[k], lo, hi, x, y)
-        else:
-            gx, gy = surf.grad(sid, h, x, y)
-        g[k, 0] = gx + noise[k, 0]
-        g[k, 1] = gy + noise[k, 1]
+        g[k, 0] += noise[k, 0]
+        g[k, 1] += noise[k, 1]
 
 
 @njit(cache=True, nogil=True, inline="always")

@@ -196,6 +196,16 @@ def _bowl_batch(sp, idx, lo, hi, x, y):
 # The mini-batch loop lives in its own function so that the common full-batch path stays
 # small enough for LLVM to inline into every optimizer rule (it halved the cost of a step).
 @njit(cache=True, nogil=True)
+def grad_lanes(sid, h, pts, out):
+    """out[k] = gradient at pts[k] for every row k; ``pts`` may be ``out``. One call per block of
+    runs keeps the per-surface loop tight (the optimizer engine's lanes)."""
+    for k in range(pts.shape[0]):
+        r = evaluate(sid, h, pts[k, 0], pts[k, 1])
+        out[k, 0] = r[1]
+        out[k, 1] = r[2]
+
+
+@njit(cache=True, nogil=True)
 def batch_value(sid, h, sp, idx, lo, hi, x, y):
     """Loss of the mini-batch idx[lo:hi] (sample indices); an empty batch means the full loss."""
     if hi == lo or sid != NOISY_BOWL:
