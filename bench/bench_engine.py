@@ -147,6 +147,17 @@ def main():
     rows["single Adam/Beale, plain Python (steps/s)"] = sps_py
     rows["single: Numba / Python"] = sps_numba / sps_py
     rows["run(500 steps) per call, incl. validation (ms)"] = t_500 * 1e3
+    xs = np.linspace(-4.5, 4.5, side)
+    starts = np.array(np.meshgrid(xs, xs)).reshape(2, -1).T.copy()
+    run_many("adam", "beale", starts[:4], 5)
+    t_grid = best_of(lambda: run_many("adam", "beale", starts, grid_steps), 5)
+    n_steps = len(starts) * grid_steps
+    t_np = best_of(lambda: numpy_grid_adam(starts, grid_steps), 1)
+    rows[f"run_many {side}x{side}x{grid_steps}, Numba (steps/s)"] = n_steps / t_grid
+    rows[f"run_many {side}x{side}x{grid_steps}, NumPy vectorised (steps/s)"] = n_steps / t_np
+    rows["run_many: Numba / NumPy"] = t_np / t_grid
+
+    # torch last: its OpenMP workers spin after each op and would steal the cores from run_many
     try:
         import torch  # noqa: F401
         torch_steps = 500 if args.quick else 2000
@@ -155,16 +166,6 @@ def main():
         rows["single: Numba / torch.optim"] = sps_numba / (torch_steps / t_torch)
     except ImportError:
         rows["single Adam/Beale, torch.optim (steps/s)"] = None
-
-    xs = np.linspace(-4.5, 4.5, side)
-    starts = np.array(np.meshgrid(xs, xs)).reshape(2, -1).T.copy()
-    run_many("adam", "beale", starts[:4], 5)
-    t_grid = best_of(lambda: run_many("adam", "beale", starts, grid_steps), 3)
-    n_steps = len(starts) * grid_steps
-    t_np = best_of(lambda: numpy_grid_adam(starts, grid_steps), 1)
-    rows[f"run_many {side}x{side}x{grid_steps}, Numba (steps/s)"] = n_steps / t_grid
-    rows[f"run_many {side}x{side}x{grid_steps}, NumPy vectorised (steps/s)"] = n_steps / t_np
-    rows["run_many: Numba / NumPy"] = t_np / t_grid
 
     targets = {"single Adam/Beale, Numba (steps/s)": 5e6, "single: Numba / Python": 15,
                "single: Numba / torch.optim": 1000, f"run_many {side}x{side}x{grid_steps}, Numba (steps/s)": 5e7,

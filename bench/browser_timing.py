@@ -3,7 +3,9 @@
   * first load on a warm server → the map drawn (surface image + heads), fresh browser context
     (no cache) and reloads in the same context (cached JS);
   * a slider moved (shared learning rate, one keyboard step) → the map redrawn with new data;
-  * playback: frames per second while the animation runs at 1×.
+  * playback: frames per second while the animation runs at 1×;
+  * the floor: a bare Streamlit page with one tiny Plotly chart (bench/baseline_app.py), first
+    load in a fresh context, in the same run.
 
 Prints a table and writes bench/results/browser.json.
 
@@ -23,6 +25,37 @@ sys.path.insert(0, str(ROOT))
 
 from tests.e2e.conftest import BROWSER_ARGS, CHROMIUM, free_port, start_server  # noqa: E402
 from tests.e2e.helpers import MAP, click_button, map_signature, wait_for_map  # noqa: E402
+
+
+def baseline_first_loads(browser, repeats) -> list:
+    """Fresh-context first loads of bench/baseline_app.py: what Streamlit + plotly.js cost alone."""
+    import subprocess
+    import urllib.request
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "bench" / "baseline_app.py"),
+                             "--server.port", str(port), "--server.address", "127.0.0.1",
+                             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.3)
+        out = []
+        for _ in range(repeats + 1):
+            ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+            page = ctx.new_page()
+            t = time.perf_counter()
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.wait_for_selector(".js-plotly-plot .scatterlayer", timeout=60000)
+            out.append(time.perf_counter() - t)
+            ctx.close()
+        return out[1:]          # the first load warms the server
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 def timed_load(page, url) -> float:
@@ -80,6 +113,7 @@ def main():
                                    polling=20)
             play_s = time.perf_counter() - t
             ctx.close()
+            floor = baseline_first_loads(b, args.repeats)
             b.close()
     finally:
         proc.terminate()
@@ -88,13 +122,15 @@ def main():
     def summary(xs):
         return {"median_s": round(statistics.median(xs), 3), "min_s": round(min(xs), 3), "max_s": round(max(xs), 3),
                 "all_s": [round(x, 3) for x in xs]}
-    out = {"first_load_fresh_context": summary(cold), "reload_cached": summary(cached),
+    out = {"first_load_fresh_context": summary(cold), "baseline_first_load_fresh_context": summary(floor),
+           "reload_cached": summary(cached),
            "slider_to_redraw": summary(redraw),
            "playback": {"frames": n_frames, "seconds": round(play_s, 2), "fps": round(n_frames / play_s, 1),
                         "nominal_fps_at_1x": round(1000 / 60, 1)},
            "viewport": "1280x720", "browser": "Debian chromium, headless, --disable-gpu"}
     print(f"{'measure':<34}{'median s':>10}{'min':>8}{'max':>8}")
-    for k in ("first_load_fresh_context", "reload_cached", "slider_to_redraw"):
+    for k in ("first_load_fresh_context", "baseline_first_load_fresh_context", "reload_cached",
+              "slider_to_redraw"):
         print(f"{k:<34}{out[k]['median_s']:>10.2f}{out[k]['min_s']:>8.2f}{out[k]['max_s']:>8.2f}")
     print(f"playback: {n_frames} frames in {play_s:.2f} s = {n_frames / play_s:.1f} frames/s (1× asks for 16.7)")
     path = ROOT / "bench" / "results" / "browser.json"
