@@ -157,18 +157,15 @@ def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), insi
     add({"type": "scatter", "x": c.rounded(GX.ravel(), dec), "y": c.rounded(GY.ravel(), dec), "mode": "markers",
          "marker": {"size": 14, "color": "rgba(0,0,0,0)"}, "hoverinfo": "none", "showlegend": False,
          "name": "grid", "selected": {"marker": {"opacity": 0}}, "unselected": {"marker": {"opacity": 0}}})
-    if surface.minima:
-        m = np.array(surface.minima)
-        add({"type": "scatter", "x": c.rounded(m[:, 0], dec), "y": c.rounded(m[:, 1], dec), "mode": "markers",
-             "name": T["minimum"], "marker": {"symbol": "star", "size": 22, "color": "#FFD700",
-                                               "line": {"color": "#000000", "width": 2}},
-             "hovertemplate": "%{x}, %{y}<extra>" + T["minimum"] + "</extra>"})
-    if surface.saddles:
-        sd = np.array(surface.saddles)
-        add({"type": "scatter", "x": c.rounded(sd[:, 0], dec), "y": c.rounded(sd[:, 1], dec), "mode": "markers",
-             "name": T["saddle"], "marker": {"symbol": "x-thin", "size": 18, "color": "#000000",
-                                              "line": {"color": "#000000", "width": 3}},
-             "hovertemplate": "%{x}, %{y}<extra>" + T["saddle"] + "</extra>"})
+    for points, name, marker in (
+            (surface.minima, T["minimum"], {"symbol": "star", "size": 22, "color": "#FFD700",
+                                            "line": {"color": "#000000", "width": 2}}),
+            (surface.saddles, T["saddle"], {"symbol": "x-thin", "size": 18, "color": "#000000",
+                                            "line": {"color": "#000000", "width": 3}})):
+        if points:
+            p = np.array(points)
+            add({"type": "scatter", "x": c.rounded(p[:, 0], dec), "y": c.rounded(p[:, 1], dec), "mode": "markers",
+                 "name": name, "marker": marker, "hovertemplate": "%{x}, %{y}<extra>" + name + "</extra>"})
     if runs:
         st0 = runs[0][1].xy[0]
         add({"type": "scatter", "x": c.rounded([st0[0]], dec), "y": c.rounded([st0[1]], dec), "mode": "markers",
