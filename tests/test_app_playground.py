@@ -13,6 +13,14 @@ TIMEOUT = 120
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
+@pytest.fixture(scope="module", autouse=True)
+def compiled_engine():
+    """Compile the engine before the first AppTest run: a fresh clone has no Numba cache, and a
+    cold compile (a minute or two) would eat the runs' timeout."""
+    from lab.warmup import warm
+    warm()
+
+
 def app(query: dict | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     for k, v in (query or {}).items():

@@ -46,6 +46,10 @@ def start_server(port: int) -> subprocess.Popen:
 
 @pytest.fixture(scope="session")
 def server():
+    # On a fresh clone the engine is not compiled yet (a minute or two): compile it first, so the
+    # page-load timeouts below measure the app, not Numba.
+    subprocess.run([sys.executable, "-m", "lab.warmup"], cwd=ROOT, check=True, timeout=1200,
+                   stdout=subprocess.DEVNULL)
     port = free_port()
     proc = start_server(port)
     yield f"http://127.0.0.1:{port}"
