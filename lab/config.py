@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 import surfaces
+from optim_core.api import MAX_NOISE, MAX_STEPS
 from optim_core.catalogue import OPTIMIZERS
 from optim_core.schedules import KINDS as SCHEDULE_KINDS
 from optim_core.schedules import PARAMS as SCHEDULE_PARAMS
@@ -24,10 +25,9 @@ ARROWS = ("grad", "velocity", "update")
 LR_MODES = ("own", "shared")
 DEFAULT_SURFACE = "valley"
 DEFAULT_STEPS = 300
-MAX_STEPS = 20_000
-MAX_SEED = 2**31 - 1
-MAX_NOISE = 10.0
-SHARED_LR = (0.01, 1e-6, 10.0)          # default, min, max
+MAX_SEED = 2**31 - 1                    # the URL keeps seeds short; the engine takes up to 2**63 - 1
+_LR = OPTIMIZERS["sgd"].hyper[0]        # the engine's usual lr range (adadelta, newton, bfgs clip it)
+SHARED_LR = (_LR.default, _LR.min, _LR.max)   # default, min, max
 TOL = (1e-4, 1e-12, 1e3)
 MAX_VALUE_CHARS = 64                    # longer query values are refused as "too long"
 MAX_OPTIMIZERS = len(OPTIMIZERS)

@@ -221,7 +221,7 @@ def run_many(optimizer, surface, starts, steps, hyper=None, *, hyper_grid=None, 
     try:
         st_arr = np.asarray(starts, dtype=np.float64)
     except (TypeError, ValueError):
-        raise ValueError(f"starts must be an (n, 2) array of finite numbers or one (x, y)") from None
+        raise ValueError("starts must be an (n, 2) array of finite numbers or one (x, y)") from None
     if st_arr.shape == (2,):
         st_arr = st_arr[None, :]
     elif st_arr.ndim == 2 and st_arr.shape[1] == 2 and st_arr.shape[0] >= 1:

@@ -7,7 +7,7 @@ To add a surface: write its formula in ``kernels.evaluate`` under a new code, th
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np

@@ -15,7 +15,6 @@ never allocates.
 """
 import math
 
-import numpy as np
 from numba import njit
 
 BEALE, SADDLE, VALLEY, NOISY_BOWL, ROSENBROCK, HIMMELBLAU = 0, 1, 2, 3, 4, 5
