@@ -25,7 +25,7 @@ COPY --chown=app:app optim_core/ optim_core/
 COPY --chown=app:app lab/ lab/
 COPY --chown=app:app viz/ viz/
 COPY --chown=app:app ui/ ui/
-COPY --chown=app:app pages/ pages/
+COPY --chown=app:app app_pages/ app_pages/
 COPY --chown=app:app app.py ./
 
 USER app

@@ -7,11 +7,14 @@ from ui.i18n import t
 
 st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide", initial_sidebar_state="expanded")
 
-with state.url_sync():
+PAGES = {"playground": ("app_pages/playground.py", "page_playground", ":material/landscape:"),
+         "compare": ("app_pages/compare.py", "page_compare", ":material/view_column:")}
+
+page = st.navigation([st.Page(path, title=t(title), icon=icon, default=(pid == "playground"), url_path=pid)
+                      for pid, (path, title, icon) in PAGES.items()])
+with state.url_sync(page.url_path or "playground"):
     with st.spinner(t("warming"), show_time=True):
         cache.warm_engine()
-    page = st.navigation([st.Page("pages/playground.py", title=t("page_playground"), icon="⛰️", default=True,
-                                  url_path="playground")])
     # widgets only after st.navigation: before it, the very first run of a server process computes
     # widget ids without the page, so the first click on them would be lost
     widgets.language_switch()

@@ -61,6 +61,7 @@ class PlaygroundConfig:
     inside: str = ""                                        # "" : the first selected optimizer
     step: int = -1                                          # shown step; -1: the last one
     tol: float = TOL[0]
+    present: bool = False                                   # presentation mode (the projector)
 
     def __post_init__(self):
         self.surface_params = surfaces.resolve_params(surfaces.SURFACES[self.surface], self.surface_params)
@@ -69,6 +70,9 @@ class PlaygroundConfig:
             spec = OPTIMIZERS[oid]
             full[oid] = {**spec.defaults(), **self.hyper.get(oid, {})}
         self.hyper = full
+        kind = self.schedule.get("kind", "constant")
+        self.schedule = {"kind": kind, **{name: self.schedule.get(name, default) for name, (default, *_r)
+                                          in list(SCHEDULE_PARAMS.get(kind, {}).items()) + [("warmup", WARMUP)]}}
         if self.start is None:
             self.start = tuple(float(v) for v in surfaces.SURFACES[self.surface].start)
 
@@ -83,7 +87,8 @@ class PlaygroundConfig:
 
     def run_key(self) -> str:
         """A string naming everything a race depends on (language and view options excluded)."""
-        q = encode(replace(self, lang="en", arrows=(), view3d=False, inside="", step=-1, tol=TOL[0]))
+        q = encode(replace(self, lang="en", arrows=(), view3d=False, inside="", step=-1, tol=TOL[0],
+                              present=False))
         return "&".join(f"{k}={v}" for k, v in sorted(q.items())) + f"|{self.surface}|{self.optimizers}"
 
 
@@ -192,6 +197,8 @@ def encode(cfg: PlaygroundConfig) -> dict:
         q["view3d"] = "1"
     if cfg.inside and cfg.inside in cfg.optimizers and cfg.inside != default_inside(cfg.optimizers):
         q["inside"] = cfg.inside
+    if cfg.present:
+        q["present"] = "1"
     return q
 
 
@@ -269,6 +276,7 @@ def decode(query) -> tuple[PlaygroundConfig, list[Note]]:
     inside = get("inside", lambda r: _choice(r, tuple(optimizers)), "")
     step = get("step", lambda r: _number(r, -1, steps, True), -1)
     tol = get("tol", lambda r: _number(r, TOL[1], TOL[2]), TOL[0])
+    present = get("present", lambda r: _choice(r, ("0", "1")) == "1", False)
 
     for k in q:
         if k not in used:
@@ -276,5 +284,5 @@ def decode(query) -> tuple[PlaygroundConfig, list[Note]]:
     cfg = PlaygroundConfig(lang=lang, surface=surface, surface_params=sparams, optimizers=tuple(optimizers),
                            hyper=hyper, lr_mode=lr_mode, shared_lr=shared_lr, schedule=schedule, noise=noise,
                            seed=seed, steps=steps, start=start, batch=batch, arrows=arrows, view3d=view3d,
-                           inside=inside, step=step, tol=tol)
+                           inside=inside, step=step, tol=tol, present=present)
     return cfg, notes

@@ -30,7 +30,7 @@ def test_every_copied_path_exists():
 
 def test_app_sources_are_all_copied():
     copied = " ".join(instructions("COPY"))
-    for needed in ("app.py", "pages/", "ui/", "viz/", "lab/", "optim_core/", "surfaces/", ".streamlit/",
+    for needed in ("app.py", "app_pages/", "ui/", "viz/", "lab/", "optim_core/", "surfaces/", ".streamlit/",
                    "requirements.txt"):
         assert needed in copied, needed
 

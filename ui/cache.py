@@ -8,10 +8,12 @@ from pathlib import Path
 import streamlit as st
 
 import surfaces
+from lab.compare import CompareConfig, run_panels
 from lab.config import PlaygroundConfig
 from lab.race import run_lanes
 from lab.warmup import warm
-from viz.charts import curves_figure
+from viz.charts import compare_loss_figure, curves_figure
+from viz.compare import compare_figure
 from viz.playground import playground_figure
 from viz.view3d import surface3d_figure
 
@@ -45,9 +47,26 @@ def race(run_key: str, _cfg: PlaygroundConfig):
 
 
 @st.cache_data(max_entries=24, show_spinner=False)
-def main_figure(key: str, _surface, _runs, _labels, shown_step, arrows, inside, _text):
+def main_figure(key: str, _surface, _runs, _labels, shown_step, arrows, inside, _text, present=False):
     return playground_figure(_surface, _runs, _labels, shown_step=shown_step, arrows=arrows, inside=inside,
-                             text=_text)
+                             text=_text, present=present)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def compare_race(run_key: str, _cc: CompareConfig):
+    """Every panel of ``_cc`` (hashed through ``run_key``)."""
+    return run_panels(_cc)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def compare_main(key: str, _panels, legend, shown_step, arrows, _text, present=False):
+    return compare_figure(_panels, legend=legend, shown_step=shown_step, arrows=arrows, text=_text,
+                          present=present)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def compare_loss(key: str, _series, _text, present=False):
+    return compare_loss_figure(_series, text=_text, present=present)
 
 
 @st.cache_data(max_entries=24, show_spinner=False)

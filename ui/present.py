@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import math
 
-from lab.config import Note
+from lab.compare import PanelRun
+from lab.config import Note, fmt
 from lab.race import Lane, Row
 from optim_core.catalogue import OPTIMIZERS
 
@@ -78,3 +79,50 @@ def rule_of(oid: str, hyper: dict) -> str:
         if h.is_choice and hyper.get(h.name) in spec.variant_rules:
             return spec.variant_rules[hyper[h.name]]
     return spec.rule
+
+
+def _status_text(lane: Lane) -> str:
+    r = lane.result
+    if r is None:
+        return "✖ " + t("status_error")
+    if r.status != "ok":
+        return f"✖ {t('status_' + r.status)} @ {r.status_step}"
+    return ""
+
+
+def panel_title(panel: PanelRun) -> str:
+    """What sets a panel apart: its surface, or its optimizer and the settings that differ; for a
+    one-optimizer panel also the η it used (when the title does not already say it) and its
+    status when it did not finish."""
+    d = panel.differs
+    if "surface" in d:
+        return surface_name(d["surface"])
+    parts = [opt_name(d["optimizer"])] + [f"{k}={fmt(v)}" for k, v in d.items() if k != "optimizer"]
+    if len(panel.lanes) == 1:
+        lane = panel.lanes[0]
+        if "lr" not in d:
+            parts.append(f"η={fmt_num(lane.lr)}")
+        status = _status_text(lane)
+        if status:
+            parts.append(status)
+    return " · ".join(parts)
+
+
+def compare_table(panels: list[PanelRun], rows_per_panel: list[list[Row]]) -> list[dict]:
+    """One row per (panel, optimizer): final loss, steps to the tolerance, status."""
+    out = []
+    for i, (panel, rows) in enumerate(zip(panels, rows_per_panel), start=1):
+        for r in rows:
+            status = t("status_" + r.status)
+            if r.status in ("diverged", "escaped"):
+                status = f"✖ {status} @ {r.status_step}"
+            out.append({
+                t("col_panel"): f"{i}. {panel_title(panel)}",
+                t("col_optimizer"): opt_name(r.optimizer),
+                t("col_lr"): fmt_num(r.lr),
+                t("col_final_loss"): fmt_num(r.final_loss, 4),
+                t("col_gap"): fmt_num(r.gap, 3),
+                t("col_steps_to_tol"): str(r.steps_to_tol) if r.steps_to_tol >= 0 else t("never"),
+                t("col_status"): status,
+            })
+    return out

@@ -1,27 +1,44 @@
 """URL query string <-> ``st.session_state``: the one place the two are synchronised.
 
-``url_sync()`` wraps a whole script run (app.py uses it around the page):
+``url_sync(page)`` wraps a whole script run (app.py uses it around the page):
 
 * on entry, if the URL is not the one this session last wrote (a fresh load, an edited or
-  pasted link, the back button), it is decoded into the widgets' session-state keys; values
-  that could not be used become notes the page shows;
+  pasted link, the back button), it is decoded with the page's codec into the widgets'
+  session-state keys; values that could not be used become notes the page shows. Moving to
+  another page with an empty query string keeps the current settings (Streamlit clears the
+  query string on a page switch; the settings are shared by the pages);
 * the page hands over its configuration with ``publish(cfg)``;
 * on exit, that configuration is written back to the URL (only non-default values).
 """
 from __future__ import annotations
 
 from contextlib import contextmanager
+from typing import Callable, NamedTuple
 
 import streamlit as st
 
-from lab.config import Note, PlaygroundConfig, decode, encode
+from lab import compare, config
 
 from . import widgets
+from .i18n import lang
 
 _LAST = "_url_last"        # the query string this session last read or wrote
+_PAGE = "_url_page"        # the page it belonged to
 _NOTES = "_url_notes"      # notes of the last decode
 _NOTES_FOR = "_url_notes_for"
 _CFG = "_url_cfg"
+
+
+class Codec(NamedTuple):
+    decode: Callable       # query -> (config, notes)
+    encode: Callable       # config -> query dict
+    load: Callable         # config -> session state (widget keys)
+
+
+CODECS = {
+    "playground": Codec(config.decode, config.encode, widgets.load),
+    "compare": Codec(compare.decode, compare.encode, widgets.load_compare),
+}
 
 
 def _canonical(q: dict) -> str:
@@ -34,36 +51,45 @@ def _query() -> dict:
 
 
 @contextmanager
-def url_sync():
+def url_sync(page: str):
     ss = st.session_state
+    codec = CODECS[page]
     q = _query()
     flat = {k: (v[-1] if v else "") for k, v in q.items()}
-    if ss.get(_LAST) != _canonical(flat):
-        cfg, notes = decode(q)
-        widgets.load(cfg)
+    switched = ss.get(_PAGE) not in (None, page)
+    widgets.keep_widget_state()
+    if ss.get(_LAST) != _canonical(flat) and not (switched and not flat):
+        lang_before = lang()
+        cfg, notes = codec.decode(q)
+        codec.load(cfg)
         ss[_NOTES] = notes
-        ss[_NOTES_FOR] = _canonical(encode(cfg))
+        ss[_NOTES_FOR] = _canonical(codec.encode(cfg))
         ss[_LAST] = _canonical(flat)
+        ss[_PAGE] = page
+        if lang() != lang_before:      # the page names in the navigation were drawn in the old language
+            st.rerun()
+    ss[_PAGE] = page
     ss[_CFG] = None
     try:
         yield
     finally:       # also after st.stop(), which ends a page early by raising
         cfg = ss.get(_CFG)
         if cfg is not None:
-            new = encode(cfg)
+            new = codec.encode(cfg)
             if _canonical(new) != _canonical(flat):
                 st.query_params.from_dict(new)
             ss[_LAST] = _canonical(new)
 
 
-def publish(cfg: PlaygroundConfig) -> None:
+def publish(cfg) -> None:
     """The page's configuration, written to the URL when the run ends."""
     st.session_state[_CFG] = cfg
 
 
-def notes(cfg: PlaygroundConfig) -> list[Note]:
+def notes(cfg) -> list[config.Note]:
     """Notes of the last decoded URL, while the configuration is still the one it produced."""
     ss = st.session_state
-    if ss.get(_NOTES) and ss.get(_NOTES_FOR) == _canonical(encode(cfg)):
+    codec = CODECS[ss.get(_PAGE, "playground")]
+    if ss.get(_NOTES) and ss.get(_NOTES_FOR) == _canonical(codec.encode(cfg)):
         return ss[_NOTES]
     return []

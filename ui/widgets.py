@@ -12,6 +12,8 @@ import math
 import streamlit as st
 
 import surfaces
+from lab import compare
+from lab.compare import CompareConfig
 from lab.config import (ARROWS, CLASSROOM, LANGS, MAX_NOISE, MAX_SEED, MAX_STEPS, SHARED_LR, TOL,
                         PlaygroundConfig, default_inside)
 from optim_core.catalogue import OPTIMIZERS
@@ -66,8 +68,8 @@ def number_widget(key, label, lo, hi, default, *, log=False, integer=False, help
                             format=f"%.{min(decimals, 6)}f")
 
 
-def hyper_widget(oid: str, h, container=st):
-    key = f"{W}h.{oid}.{h.name}"
+def hyper_widget(oid: str, h, container=st, key=None):
+    key = key or f"{W}h.{oid}.{h.name}"
     label = f"{h.name}"
     if h.is_choice:
         _ensure(key, h.default)
@@ -108,6 +110,25 @@ def load(cfg: PlaygroundConfig) -> None:
     ss[W + "inside"] = cfg.inside_optimizer
     ss[W + "step"] = cfg.shown_step
     ss[W + "tol"] = cfg.tol
+    ss[W + "present"] = cfg.present
+
+
+def load_compare(cc: CompareConfig) -> None:
+    """Write a Compare configuration into the widgets' session-state keys."""
+    load(cc.base)
+    ss = st.session_state
+    ss[W + "cmp.mode"] = cc.mode
+    ss[W + "cmp.surfaces"] = list(cc.other_surfaces)
+    _load_settings(cc.settings)
+
+
+def _load_settings(settings) -> None:
+    ss = st.session_state
+    ss[W + "cmp.n"] = len(settings)
+    for i, (oid, hp) in enumerate(settings, start=1):
+        ss[f"{W}cmp.p{i}.opt"] = oid
+        for name, v in hp.items():
+            ss[f"{W}cmp.p{i}.{name}"] = v
 
 
 def read() -> PlaygroundConfig:
@@ -134,7 +155,24 @@ def read() -> PlaygroundConfig:
         batch=int(ss.get(W + "batch", 0)) if sspec.finite_sum else 0,
         arrows=tuple(a for a in ARROWS if a in ss.get(W + "arrows", [])), view3d=bool(ss.get(W + "view3d", False)),
         inside=inside if inside in opts and inside != default_inside(opts) else "",
-        step=-1 if step >= steps else step, tol=float(ss.get(W + "tol", TOL[0])))
+        step=-1 if step >= steps else step, tol=float(ss.get(W + "tol", TOL[0])),
+        present=bool(ss.get(W + "present", False)))
+
+
+def read_compare() -> CompareConfig:
+    """The Compare configuration the widgets show now."""
+    ss = st.session_state
+    settings = []
+    for i in range(1, int(ss.get(W + "cmp.n", len(compare.DEFAULT_SETTINGS))) + 1):
+        oid = ss.get(f"{W}cmp.p{i}.opt", compare.panel_default_optimizer(i))
+        oid = oid if oid in OPTIMIZERS else compare.panel_default_optimizer(i)
+        default = compare.panel_default(i, oid)
+        settings.append((oid, {h.name: ss.get(f"{W}cmp.p{i}.{h.name}", default[h.name])
+                               for h in OPTIMIZERS[oid].hyper}))
+    others = tuple(s for s in ss.get(W + "cmp.surfaces", compare.DEFAULT_OTHER_SURFACES) if s in surfaces.SURFACES)
+    return CompareConfig(base=read(), mode=ss.get(W + "cmp.mode", compare.DEFAULT_MODE),
+                         other_surfaces=others[:compare.MAX_PANELS - 1],
+                         settings=tuple(settings))
 
 
 # ------------------------------------------------------------------ callbacks
@@ -189,7 +227,18 @@ def language_switch():
                      format_func=lambda v: {"en": "English", "zh": "中文"}[v])
 
 
-def sidebar_controls():
+def keep_widget_state() -> None:
+    """Keep every widget value across pages and presentation mode: Streamlit forgets the value of
+    a widget that a run does not draw, unless the key is written again in that run."""
+    ss = st.session_state
+    for k in [k for k in ss if isinstance(k, str) and k.startswith(W)]:
+        ss[k] = ss[k]
+
+
+def sidebar_controls(optimizers: bool = True, extra=None):
+    """The shared sidebar. ``optimizers``: show the optimizer choice and hyperparameters (Compare's
+    "settings" mode sets them per panel instead); ``extra``: a function drawing more controls
+    right after the optimizers."""
     sb = st.sidebar
     ss = st.session_state
     _ensure(W + "surface", "valley")
@@ -203,6 +252,15 @@ def sidebar_controls():
 
     _ensure(W + "opt", list(CLASSROOM))
     ss[W + "opt"] = [o for o in ss[W + "opt"] if o in OPTIMIZERS]
+    if optimizers:
+        _optimizer_controls(sb)
+    if extra:
+        extra()
+    _run_controls(sb, sspec)
+
+
+def _optimizer_controls(sb):
+    ss = st.session_state
     sb.multiselect(t("optimizers"), options=list(OPTIMIZERS), format_func=opt_name, key=W + "opt",
                    help=t("optimizers_help"))
 
@@ -221,6 +279,9 @@ def sidebar_controls():
                     continue
                 hyper_widget(oid, h)
 
+
+def _run_controls(sb, sspec):
+    ss = st.session_state
     with sb.expander(t("schedule"), expanded=False):
         _ensure(W + "sched", "constant")
         st.selectbox(t("schedule"), options=list(SCHEDULE_KINDS), key=W + "sched",
@@ -270,3 +331,82 @@ def view_controls(steps: int):
 
 def tolerance_control():
     number_widget(W + "tol", t("tol"), TOL[1], TOL[2], TOL[0], log=True)
+
+
+def presentation_toggle():
+    _ensure(W + "present", False)
+    st.sidebar.toggle(t("present"), key=W + "present", help=t("present_help"))
+
+
+def exit_presentation_button():
+    def leave():
+        st.session_state[W + "present"] = False
+    st.button(t("present_exit"), on_click=leave, key="present_exit", type="tertiary")
+
+
+# ------------------------------------------------------------------ Compare
+
+def _apply_preset():
+    ss = st.session_state
+    name = ss.get("cmp_preset")
+    if name not in compare.PRESETS:
+        return
+    preset = compare.PRESETS[name]
+    ss[W + "cmp.mode"] = "settings"
+    _load_settings(tuple((oid, {**OPTIMIZERS[oid].defaults(), **hp}) for oid, hp in preset["panels"]))
+    if "surface" in preset:
+        ss[W + "surface"] = preset["surface"]
+        _on_surface()
+    schedule = preset.get("schedule", {"kind": "constant"})
+    ss[W + "sched"] = schedule["kind"]
+    for name_, v in schedule.items():
+        if name_ != "kind":
+            ss[f"{W}sched.{name_}"] = v
+    ss["cmp_preset"] = None
+
+
+def _on_panel_optimizer(i: int):
+    """A panel's new optimizer starts from its own defaults."""
+    ss = st.session_state
+    for name, v in compare.panel_default(i, ss[f"{W}cmp.p{i}.opt"]).items():
+        ss[f"{W}cmp.p{i}.{name}"] = v
+
+
+def compare_controls():
+    """The row above Compare's panels: the mode, and what the panels differ in."""
+    ss = st.session_state
+    _ensure(W + "cmp.mode", compare.DEFAULT_MODE)
+    cols = st.columns([1.5, 2.0, 0.8], vertical_alignment="bottom")
+    cols[0].segmented_control(t("cmp_mode"), options=list(compare.MODES), key=W + "cmp.mode", required=True,
+                              format_func=lambda m: t("cmp_mode_" + m))
+    mode = ss[W + "cmp.mode"]
+    if mode == "surfaces":
+        _ensure(W + "cmp.surfaces", list(compare.DEFAULT_OTHER_SURFACES))
+        cols[1].multiselect(t("cmp_surfaces"), options=list(surfaces.SURFACES), format_func=surface_name,
+                            key=W + "cmp.surfaces", max_selections=compare.MAX_PANELS - 1)
+    elif mode == "settings":
+        _ensure("cmp_preset", None)
+        cols[1].selectbox(t("cmp_preset"), options=list(compare.PRESETS), index=None, key="cmp_preset",
+                          placeholder=t("cmp_preset_placeholder"), format_func=lambda p: t("preset_" + p),
+                          on_change=_apply_preset)
+        _ensure(W + "cmp.n", len(compare.DEFAULT_SETTINGS))
+        cols[2].number_input(t("cmp_n"), min_value=2, max_value=compare.MAX_PANELS, step=1, key=W + "cmp.n")
+    else:
+        cols[1].caption(t("cmp_multiples_help", n=compare.MAX_MULTIPLES))
+
+
+def panel_settings_controls():
+    """Compare's "settings" mode: per panel, its optimizer and hyperparameters (sidebar)."""
+    ss = st.session_state
+    n = int(_ensure(W + "cmp.n", len(compare.DEFAULT_SETTINGS)))
+    for i in range(1, n + 1):
+        with st.sidebar.expander(t("cmp_panel", i=i), expanded=True):
+            key = f"{W}cmp.p{i}.opt"
+            if _ensure(key, compare.panel_default_optimizer(i)) not in OPTIMIZERS:
+                ss[key] = compare.panel_default_optimizer(i)
+            st.selectbox(t("cmp_optimizer"), options=list(OPTIMIZERS), format_func=opt_name, key=key,
+                         on_change=_on_panel_optimizer, args=(i,))
+            default = compare.panel_default(i, ss[key])
+            for h in OPTIMIZERS[ss[key]].hyper:
+                _ensure(f"{W}cmp.p{i}.{h.name}", default[h.name])
+                hyper_widget(ss[key], h, key=f"{W}cmp.p{i}.{h.name}")

@@ -62,3 +62,32 @@ def curves_figure(runs, labels, *, f_min=math.nan, minima=(), text=None, height=
         layout["annotations"].append({"text": T["no_minimum"], "xref": "x2 domain", "yref": "y2 domain", "x": 0.5,
                                       "y": 0.5, "showarrow": False, "font": {"size": c.FONT - 2}})
     return {"data": data, "layout": layout}
+
+
+PANEL_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+
+
+def compare_loss_figure(series, *, text=None, height=360, present=False):
+    """The loss curves of every panel in one chart: colour = optimizer, dash = panel.
+
+    ``series``: list of (panel index, legend name, optimizer id, RunResult, f*). The y axis is
+    f − f* (log) when every panel's f* is known, else f itself.
+    """
+    T = {**DEFAULT_TEXT, **(text or {})}
+    sty = c.style_for(present)
+    gap = all(math.isfinite(f_min) for *_, f_min in series)
+    data = []
+    for panel, name, oid, r, f_min in series:
+        idx = c.display_indices(len(r.loss))
+        loss = np.asarray(r.loss)[idx]
+        y = _positive(loss - f_min) if gap else loss
+        data.append({"type": "scatter", "mode": "lines", "x": idx.tolist(), "y": c.sig(y), "name": name,
+                     "line": {"color": colour(oid), "width": sty.line - 1,
+                              "dash": PANEL_DASHES[panel % len(PANEL_DASHES)]},
+                     "hovertemplate": "%{x}: %{y:.4g}<extra>" + oid + "</extra>"})
+    layout = {**c.template_layout(sty), "height": height, "margin": {"l": 70, "r": 20, "t": 20, "b": 55},
+              "xaxis": {"title": {"text": T["step_axis"]}, "gridcolor": "#dddddd"},
+              "yaxis": {"title": {"text": T["loss"] if gap else T["loss_raw"]}, "gridcolor": "#dddddd",
+                        "type": "log" if gap else "linear", "exponentformat": "power"},
+              "legend": {"font": {"size": sty.font - 3}}, "showlegend": True}
+    return {"data": data, "layout": layout}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -10,12 +11,47 @@ LINE_WIDTH = 4
 HEAD_SIZE = 17
 MAX_FRAMES = 100
 MAX_DISPLAY_POINTS = 2000  # per path; longer runs are shown every d-th step
+
+
+class Style(NamedTuple):
+    """Sizes of text and marks. ``PRESENT`` is the projector's: read from the back of a hall."""
+    font: int
+    line: float
+    head: int
+    mark: float              # factor on the other markers (minima, start, ends, arrows)
+
+
+NORMAL = Style(FONT, LINE_WIDTH, HEAD_SIZE, 1.0)
+PRESENT = Style(23, 6, 25, 1.35)
+
+
+def style_for(present: bool) -> Style:
+    return PRESENT if present else NORMAL
+
+
+def template_layout(sty: Style = NORMAL) -> dict:
+    return {**TEMPLATE_LAYOUT, "font": {**TEMPLATE_LAYOUT["font"], "size": sty.font},
+            "hoverlabel": {"font": {"size": sty.font}}}
+
+
 TEMPLATE_LAYOUT = {
     "font": {"size": FONT, "color": "#111111", "family": "Noto Sans, Noto Sans CJK SC, Arial, sans-serif"},
     "paper_bgcolor": "#ffffff",
     "plot_bgcolor": "#ffffff",
     "hoverlabel": {"font": {"size": FONT}},
 }
+
+
+class Panel(NamedTuple):
+    """One map of a figure: a surface and the runs drawn on it.
+
+    ``runs``: list of (optimizer id, optim_core.RunResult); ``labels``: optimizer id -> legend
+    text (name, the setting used, the status). The Playground draws one panel, Compare 2–6.
+    """
+    title: str
+    surface: object          # surfaces.Surface
+    runs: list
+    labels: dict
 
 
 def decimals_for(span: float, digits: int = 4) -> int:

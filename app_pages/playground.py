@@ -5,16 +5,25 @@ import streamlit as st
 
 from lab.race import leaderboard
 from ui import cache, present, state, style, widgets
+from ui.export import export_section
 from ui.fastfig import PrebuiltFigure
 from ui.i18n import figure_text, opt_name, opt_summary, surface_summary, t
+from viz.common import Panel
 
-style.apply()
+presenting = bool(st.session_state.get("w:present", False))
+style.apply(presenting)
 widgets.sidebar_controls()
+widgets.presentation_toggle()
 steps = int(st.session_state.get("w:steps", 300))
-st.markdown(f"#### {t('app_title')} · {t('page_playground')}")
+head = st.columns([5, 1], vertical_alignment="center")
+head[0].markdown(f"#### {t('app_title')} · {t('page_playground')}")
+if presenting:
+    with head[1]:
+        widgets.exit_presentation_button()
 notes_slot = st.container()
 map_slot = st.container()
-widgets.view_controls(steps)
+if not presenting:
+    widgets.view_controls(steps)
 cfg = widgets.read()
 state.publish(cfg)
 
@@ -34,25 +43,33 @@ for ln in lanes:
         notes_slot.error(t("engine_refused", name=opt_name(ln.optimizer), message=ln.error))
 text = figure_text()
 text["inside_of"] = t("fig_inside_of", name=opt_name(cfg.inside_optimizer))
-fig_key = f"{cfg.run_key()}|{cfg.lang}|{cfg.shown_step}|{cfg.arrows}|{cfg.inside_optimizer}"
+inside = None if presenting else cfg.inside_optimizer     # the projector shows the map at full width
+fig_key = f"{cfg.run_key()}|{cfg.lang}|{cfg.shown_step}|{cfg.arrows}|{inside}|{presenting}"
+fig = None
 if runs:
-    fig = cache.main_figure(fig_key, surf, runs, labels, cfg.shown_step, cfg.arrows, cfg.inside_optimizer, text)
+    fig = cache.main_figure(fig_key, surf, runs, labels, cfg.shown_step, cfg.arrows, inside, text, presenting)
     map_slot.plotly_chart(PrebuiltFigure(fig), key="map", selection_mode="points",
                           on_select=partial(widgets.set_start_from_click, "map", surf.domain),
                           config={"displaylogo": False, "scrollZoom": False, "displayModeBar": False})
-st.caption("  \n".join(present.caption(cfg, lanes) + present.lane_note_lines(lanes)) + "  \n" + t("click_hint"))
+st.caption("  \n".join(present.caption(cfg, lanes) + present.lane_note_lines(lanes))
+           + ("" if presenting else "  \n" + t("click_hint")))
 
 if runs:
     st.subheader(t("curves_title"))
     st.plotly_chart(PrebuiltFigure(cache.curves(fig_key, runs, labels, surf.f_min, surf.minima, text)),
                     config={"displaylogo": False})
 st.subheader(t("leaderboard_title"))
-widgets.tolerance_control()
+if not presenting:
+    widgets.tolerance_control()
 st.dataframe(present.leaderboard_table(leaderboard(lanes, surf, cfg.tol)), hide_index=True)
 
-if cfg.view3d and runs:
+if cfg.view3d and runs and not presenting:
     st.subheader(t("view3d_title"))
     st.plotly_chart(PrebuiltFigure(cache.view3d(fig_key, surf, runs, labels, text)), config={"displaylogo": False})
+
+if runs and not presenting:
+    export_section("playground", fig_key, [Panel(surf.name, surf, runs, labels)], fig, [cfg.surface],
+                   [oid for oid, _ in runs])
 
 st.subheader(t("rules_title"))
 st.markdown(f"**{surf.name}** — {surface_summary(cfg.surface)}")

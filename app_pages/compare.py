@@ -1,0 +1,69 @@
+"""Compare: 2–4 maps side by side (up to 6 small multiples), animated in lock-step."""
+import streamlit as st
+
+from lab import compare
+from lab.race import leaderboard
+from ui import cache, present, state, style, widgets
+from ui.export import export_section
+from ui.fastfig import PrebuiltFigure
+from ui.i18n import figure_text, opt_name, t
+from viz.common import Panel
+
+ss = st.session_state
+presenting = bool(ss.get("w:present", False))
+style.apply(presenting)
+mode = ss.get("w:cmp.mode", compare.DEFAULT_MODE)
+settings_mode = mode == "settings"
+widgets.sidebar_controls(optimizers=not settings_mode,
+                         extra=widgets.panel_settings_controls if settings_mode else None)
+widgets.presentation_toggle()
+head = st.columns([5, 1], vertical_alignment="center")
+head[0].markdown(f"#### {t('app_title')} · {t('page_compare')}")
+if presenting:
+    with head[1]:
+        widgets.exit_presentation_button()
+else:
+    widgets.compare_controls()
+notes_slot = st.container()
+cc = widgets.read_compare()
+state.publish(cc)
+
+note_lines = present.note_lines(state.notes(cc))
+if note_lines:
+    notes_slot.warning(t("notes_title") + "  \n" + "  \n".join(note_lines), icon="⚠️")
+if cc.mode == "multiples" and len(cc.base.optimizers) > compare.MAX_MULTIPLES:
+    notes_slot.info(t("cmp_multiples_cut", n=compare.MAX_MULTIPLES))
+if cc.n_panels < 2 or (cc.mode != "settings" and not cc.base.optimizers):
+    st.info(t("cmp_need_two"))
+    st.stop()
+
+panels = cache.compare_race(cc.run_key(), cc)
+text = figure_text()
+viz_panels, series, tables = [], [], []
+for i, p in enumerate(panels):
+    surf = cache.surface(p.surface, tuple(sorted(p.surface_params.items())))
+    labels = present.legend_labels(p.lanes)
+    title = present.panel_title(p)
+    runs = [(ln.optimizer, ln.result) for ln in p.lanes if ln.ok]
+    viz_panels.append(Panel(title, surf, runs, labels))
+    series += [(i, f"{i + 1}. {opt_name(oid)}" if cc.mode == "surfaces" else f"{i + 1}. {title}", oid, r, surf.f_min)
+               for oid, r in runs]
+    tables.append(leaderboard(p.lanes, surf, cc.base.tol))
+    for ln in p.lanes:
+        if not ln.ok:
+            notes_slot.error(t("engine_refused", name=opt_name(ln.optimizer), message=ln.error))
+
+fig_key = f"{cc.run_key()}|{cc.base.lang}|{cc.base.arrows}|{presenting}"
+fig = cache.compare_main(fig_key, viz_panels, cc.mode == "surfaces", None, cc.base.arrows, text, presenting)
+st.plotly_chart(PrebuiltFigure(fig), key="compare", config={"displaylogo": False, "scrollZoom": False,
+                                                              "displayModeBar": False})
+st.caption(t("cmp_caption", n=len(panels), steps=cc.base.steps))
+
+st.subheader(t("cmp_loss_title"))
+st.plotly_chart(PrebuiltFigure(cache.compare_loss(fig_key, series, text, presenting)), config={"displaylogo": False})
+st.subheader(t("cmp_table_title"))
+st.dataframe(present.compare_table(panels, tables), hide_index=True)
+
+if not presenting:
+    optimizer_ids = list(dict.fromkeys(oid for p in viz_panels for oid, _ in p.runs))
+    export_section("compare", fig_key, viz_panels, fig, list(dict.fromkeys(p.surface for p in panels)), optimizer_ids)
