@@ -62,7 +62,7 @@ st.caption(t("cmp_caption", n=len(panels), steps=cc.base.steps))
 st.subheader(t("cmp_loss_title"))
 st.plotly_chart(PrebuiltFigure(cache.compare_loss(fig_key, series, text, presenting)), config={"displaylogo": False})
 st.subheader(t("cmp_table_title"))
-st.dataframe(present.compare_table(panels, tables), hide_index=True)
+st.markdown(present.markdown_table(present.compare_table(panels, tables)))
 
 if not presenting:
     optimizer_ids = list(dict.fromkeys(oid for p in viz_panels for oid, _ in p.runs))

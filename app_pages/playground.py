@@ -61,7 +61,7 @@ if runs:
 st.subheader(t("leaderboard_title"))
 if not presenting:
     widgets.tolerance_control()
-st.dataframe(present.leaderboard_table(leaderboard(lanes, surf, cfg.tol)), hide_index=True)
+st.markdown(present.markdown_table(present.leaderboard_table(leaderboard(lanes, surf, cfg.tol))))
 
 if cfg.view3d and runs and not presenting:
     st.subheader(t("view3d_title"))

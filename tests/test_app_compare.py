@@ -58,8 +58,8 @@ def test_default_mode_two_surfaces_in_lock_step():
     assert len(spec["layout"]["images"]) == 2 and len(spec["layout"]["sliders"]) == 1
     assert sum(t["name"] == "heads" for t in spec["data"]) == 2
     assert len(at.get("plotly_chart")) == 2                    # the panels and the loss chart
-    table = at.get("arrow_data_frame") or at.get("dataframe")
-    assert table
+    table = next(m.value for m in at.markdown if m.value.startswith("| panel |"))
+    assert len(table.splitlines()) == 2 + 2 * 6                  # one row per panel and optimizer
     assert "Compare" in text_of(at)
 
 
@@ -175,3 +175,14 @@ def test_settings_survive_a_page_switch():
     assert not at.exception
     assert at.session_state["w:surface"] == "beale" and at.session_state["w:steps"] == 123
     assert titles(spec_of(at))[0] == "<b>Beale</b>"
+
+
+def test_gif_is_rendered_on_request_then_offered_for_download():
+    at = compare({"opt": "sgd,adam", "steps": "60"})
+    assert not at.get("download_button") or all("gif" not in str(b.proto.label).lower() for b in at.get("download_button"))
+    at.button(key="render_gif_compare").click().run()
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download the GIF" in labels and "CSV of the runs" in labels and "Interactive HTML" in labels
+    gif = at.session_state["_export_gif"][1]
+    assert gif[:6] == b"GIF89a"

@@ -54,7 +54,8 @@ def test_default_render():
     assert len(spec["frames"]) <= 101
     assert not at.warning and not at.error
     assert len(at.get("plotly_chart")) == 2          # the map and the curves; no 3-D view by default
-    assert at.get("dataframe")
+    board = next(m.value for m in at.markdown if m.value.startswith("| \\# |"))
+    assert len(board.splitlines()) == 2 + 6                      # header, rule, one row per optimizer
     assert len(at.get("latex")) == 7                 # the surface formula + six rules
 
 

@@ -208,14 +208,18 @@ def add_map(b: Builder, surface, runs, labels, *, shown, T, sty=c.NORMAL, xa="x"
               heads)
     runaway = [tr for tr in tracks if tr.runaway]
     if runaway:
+        ymid = (y0 + y1) / 2
+
         def ends(s):
             here = [tr for tr in runaway if tr.state(s)[3]]
             return {"x": c.rounded([tr.end[0] for tr in here], dec), "y": c.rounded([tr.end[1] for tr in here], dec),
                     "marker": {"color": [colour(tr.oid) for tr in here]},
-                    "textfont": {"color": [colour(tr.oid) for tr in here]}}
+                    "textfont": {"color": [colour(tr.oid) for tr in here]},
+                    # the ✖ label inside the map, never over a title or the controls
+                    "textposition": ["bottom center" if tr.end[1] > ymid else "top center" for tr in here]}
         first = ends(shown)
         b.add({"type": "scatter", **first, **axes, "mode": "markers+text", "name": "ends", "showlegend": False,
-               "cliponaxis": False, "text": ["✖"] * len(runaway), "textposition": "top center",
+               "cliponaxis": False, "text": ["✖"] * len(runaway),
                "textfont": {"size": sty.font + 3, "color": first["textfont"]["color"]},
                "marker": {"symbol": "x", "size": round(26 * m), "color": first["marker"]["color"],
                           "line": {"color": "#000000", "width": 2}}, "hoverinfo": "skip"}, ends)

@@ -41,7 +41,8 @@ def grid(surface: surfaces.Surface, n: int):
     return xs, ys, surface.value(X, Y)
 
 
-def _png(surface: surfaces.Surface, width: int, height: int) -> bytes:
+def contour_png(surface: surfaces.Surface, width: int, height: int) -> bytes:
+    """The surface's filled-contour bands as PNG bytes of ``width`` × ``height`` pixels."""
     x0, x1, y0, y1 = surface.domain
     X, Y = np.meshgrid(np.linspace(x0, x1, width), np.linspace(y1, y0, height))   # row 0 is the top
     d = display_values(surface, surface.value(X, Y))
@@ -65,7 +66,7 @@ def _png(surface: surfaces.Surface, width: int, height: int) -> bytes:
 
 @lru_cache(maxsize=64)
 def _cached(surface_id: str, params: tuple, width: int, height: int) -> str:
-    png = _png(surfaces.get(surface_id, **dict(params)), width, height)
+    png = contour_png(surfaces.get(surface_id, **dict(params)), width, height)
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 

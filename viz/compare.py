@@ -83,7 +83,7 @@ def compare_figure(panels, *, legend=True, shown_step=None, arrows=(), text=None
         first_here = [oid for oid, _ in p.runs if oid not in named]
         named.update(first_here)
         anim.add_map(b, p.surface, p.runs, p.labels, shown=shown, T=T, sty=sty, xa=xa, ya=ya, arrows=arrows,
-                     legend_for=first_here if legend else (), mark_legend=legend and i == 0,
+                     legend_for=first_here if legend else (), mark_legend=False,
                      legend_name=lambda oid, p=p: p.labels.get(oid, oid).replace("<br>", " · "))
         axes = anim.map_axes(p.surface, xdom=xdom, ydom=ydom, xa=xa, ya=ya, T=T, sty=sty,
                              x_title=False, constraintoward="top")
@@ -93,6 +93,12 @@ def compare_figure(panels, *, legend=True, shown_step=None, arrows=(), text=None
         annotations.append({"text": f"<b>{p.title}</b>", "xref": f"{xa} domain", "yref": f"{ya} domain",
                             "x": 0.5, "y": 1.0, "xanchor": "center", "yanchor": "bottom", "showarrow": False,
                             "font": {"size": sty.font - (1 if n <= 2 else 2)}})
+    if legend:          # minimum / saddle / start: one legend entry each, where first drawn
+        seen = set()
+        for tr in b.data:
+            if tr["name"] in (T["minimum"], T["saddle"], T["start"]):
+                tr["showlegend"] = tr["name"] not in seen
+                seen.add(tr["name"])
     updatemenus, sliders = anim.controls(fsteps, shown, T, sty=sty, plot_height=height - MARGIN["t"] - bottom)
     layout = {
         **c.template_layout(sty),
