@@ -1,4 +1,4 @@
-"""Server-side cost of the Playground: run all selected optimizers and build the animated map.
+"""Server-side cost of the Playground and of Compare: run everything and build the animated figure.
 
 For each configuration, side by side in one run:
   * ours  — lab.race.run_lanes + viz.playground.playground_figure (dict, display precision,
@@ -6,7 +6,10 @@ For each configuration, side by side in one run:
   * naive — the same runs drawn the obvious way: a contour trace, and 100 frames that each carry
             every trace (the contour included) and the whole path so far in full float64;
   * naive, lines only — as naive, but frames carry only the paths so far and the heads.
-Prints a table and writes bench/results/app.json. Timings are medians of warm repeats.
+Compare (2-6 panels in one figure, lock-step frames), side by side with the obvious alternative:
+one Playground figure per panel (each with its own frames and controls). Targets: 4 panels × 4
+optimizers × 500 steps built in <= 200 ms warm, <= 2.5 MB.
+Prints tables and writes bench/results/app.json. Timings are medians of warm repeats.
 
     python bench/bench_app.py [--repeats 7]
 """
@@ -28,9 +31,12 @@ sys.path.insert(0, str(ROOT))
 import plotly  # noqa: E402
 
 import surfaces  # noqa: E402
+from lab.compare import CompareConfig, run_panels  # noqa: E402
 from lab.config import CLASSROOM, PlaygroundConfig  # noqa: E402
 from lab.race import run_lanes  # noqa: E402
 from viz.background import contour_data_uri  # noqa: E402
+from viz.common import Panel  # noqa: E402
+from viz.compare import compare_figure  # noqa: E402
 from viz.playground import playground_figure  # noqa: E402
 
 CONFIGS = [
@@ -40,6 +46,42 @@ CONFIGS = [
     ("himmelblau", ("sgd", "momentum", "nag", "adagrad", "rmsprop", "adam", "amsgrad", "adamw", "nadam",
                     "radam"), 500),
 ]
+
+FOUR = ("sgd", "momentum", "rmsprop", "adam")
+COMPARE_CONFIGS = [
+    ("surfaces 4 panels x 4 optimizers", CompareConfig(
+        base=PlaygroundConfig(optimizers=FOUR, steps=500), mode="surfaces",
+        other_surfaces=("rotated_valley", "beale", "rosenbrock"))),
+    ("settings 4 panels x adam", CompareConfig(
+        base=PlaygroundConfig(steps=500), mode="settings",
+        settings=tuple(("adam", {"lr": lr}) for lr in (0.003, 0.01, 0.03, 0.1)))),
+    ("multiples 6 panels", CompareConfig(base=PlaygroundConfig(steps=500), mode="multiples")),
+]
+
+
+def bench_compare(name, cc, repeats):
+    run_panels(cc)
+    run_ms, panels = median_ms(lambda: run_panels(cc), repeats)
+    viz_panels = []
+    for p in panels:
+        surf = surfaces.get(p.surface, **p.surface_params)
+        contour_data_uri(surf)
+        runs = [(ln.optimizer, ln.result) for ln in p.lanes]
+        viz_panels.append(Panel(p.surface, surf, runs, {o: o for o, _ in runs}))
+    build_ms, fig = median_ms(lambda: compare_figure(viz_panels, legend=cc.mode == "surfaces"), repeats)
+    json_ms, js = median_ms(lambda: plotly.io.to_json(fig, validate=False), repeats)
+
+    def separate():
+        return [playground_figure(p.surface, p.runs, p.labels, grid_n=0) for p in viz_panels]
+    sbuild_ms, sfigs = median_ms(separate, max(1, repeats // 2))
+    sbytes = sum(len(plotly.io.to_json(f, validate=False)) for f in sfigs)
+    return {"name": name, "panels": len(panels), "paths": sum(len(p.runs) for p in viz_panels),
+            "run_ms": round(run_ms, 1),
+            "ours": {"build_ms": round(build_ms, 1), "json_ms": round(json_ms, 1),
+                     "server_total_ms": round(run_ms + build_ms, 1), "bytes": len(js), "frames": len(fig["frames"]),
+                     "traces": len(fig["data"])},
+            "separate_figures": {"build_ms": round(sbuild_ms, 1), "server_total_ms": round(run_ms + sbuild_ms, 1),
+                                 "bytes": sbytes}}
 
 
 def naive_figure(surface, runs, frames=100, contour_in_frames=True):
@@ -116,11 +158,22 @@ def main():
         print(f"{name:<26}{r['run_ms']:>8.1f} | {o['build_ms']:>10.1f}"
               f"{o['json_ms']:>7.1f}{o['server_total_ms']:>10.1f}{o['bytes']:>11,} | {n['build_ms']:>11.1f}"
               f"{n['json_ms']:>7.1f}{n['bytes']:>12,} | {r['naive_lines_only']['bytes']:>16,}")
+    crows = [bench_compare(name, cc, args.repeats) for name, cc in COMPARE_CONFIGS]
+    head = (f"\n{'Compare':<36}{'run ms':>8} | {'build':>7}{'json':>7}{'run+build':>10}{'bytes':>11} | "
+            f"{'one figure per panel: build':>28}{'bytes':>12}")
+    print(head)
+    print("-" * len(head))
+    for r in crows:
+        o, sep = r["ours"], r["separate_figures"]
+        print(f"{r['name']:<36}{r['run_ms']:>8.1f} | {o['build_ms']:>7.1f}{o['json_ms']:>7.1f}"
+              f"{o['server_total_ms']:>10.1f}{o['bytes']:>11,} | {sep['build_ms']:>28.1f}{sep['bytes']:>12,}")
     out = ROOT / "bench" / "results" / "app.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"machine": {"python": platform.python_version(), "plotly": plotly.__version__,
                                            "processor": platform.processor() or platform.machine()},
-                               "repeats": args.repeats, "results": rows}, indent=2))
+                               "repeats": args.repeats, "results": rows, "compare": crows,
+                               "targets": {"compare_4x4x500_build_ms": 200, "compare_4x4x500_bytes": 2_500_000}},
+                              indent=2))
     print(f"\nwritten {out.relative_to(ROOT)}")
 
 

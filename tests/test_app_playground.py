@@ -186,3 +186,16 @@ def test_noisy_bowl_batch_and_shown_step():
     spec = map_spec(at)
     active = spec["layout"]["sliders"][0]["active"]
     assert spec["layout"]["sliders"][0]["steps"][active]["label"] == "50"
+
+
+def test_hyperparameters_are_edited_one_optimizer_at_a_time_and_kept():
+    at = app({"h.sgd.lr": "0.05"})
+    assert at.selectbox(key="tune_optimizer").value == "adam"              # the inside optimizer first
+    keys = {w.key for w in at.select_slider}
+    assert "w:h.adam.beta1" in keys and "w:h.sgd.lr" not in keys
+    at.selectbox(key="tune_optimizer").set_value("sgd").run()
+    at.select_slider(key="w:h.sgd.lr").set_value(0.2).run()
+    at.selectbox(key="tune_optimizer").set_value("adam").run()              # sgd's slider is not drawn now
+    assert not at.exception
+    assert at.session_state["w:h.sgd.lr"] == 0.2
+    assert any("η=0.2" in n for n in legend_names(map_spec(at)))

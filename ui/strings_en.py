@@ -144,4 +144,6 @@ STRINGS = {
     "export_gif_help": "An animated GIF for slides: {n} frames at {w}×{h} px (at most {max} frames), drawn on the server.",
     "export_gif_progress": "Drawing the GIF…",
     "fig_step_counter": "step {t} / {n}",
+    "tune": "optimizer to tune",
+    "reset_help": "Every selected optimizer back to its catalogue defaults.",
 }

@@ -144,4 +144,6 @@ STRINGS = {
     "export_gif_help": "用于幻灯片的动画 GIF：{n} 帧，{w}×{h} 像素（最多 {max} 帧），在服务器上绘制。",
     "export_gif_progress": "正在绘制 GIF……",
     "fig_step_counter": "第 {t} / {n} 步",
+    "tune": "要调整的优化器",
+    "reset_help": "所有已选优化器恢复默认超参数。",
 }

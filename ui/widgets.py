@@ -24,6 +24,7 @@ from optim_core.schedules import WARMUP
 from .i18n import help_of, lang, opt_name, surface_name, t
 
 W = "w:"
+TUNE = "tune_optimizer"      # whose hyperparameters the sidebar shows (a view choice, not in the URL)
 
 
 def log_options(lo: float, hi: float, *extra) -> list:
@@ -271,13 +272,18 @@ def _optimizer_controls(sb):
         number_widget(W + "lr", t("shared_lr"), SHARED_LR[1], SHARED_LR[2], SHARED_LR[0], log=True, container=sb)
 
     with sb.expander(t("hyper"), expanded=False):
-        st.button(t("reset"), on_click=reset_hyper, key="reset_hyper")
-        for oid in ss[W + "opt"]:
-            st.markdown(f"**{opt_name(oid)}**")
-            for h in OPTIMIZERS[oid].hyper:
+        # one optimizer's controls at a time: every slider drawn costs the first page load
+        # (the others keep their values: keep_widget_state)
+        opts = ss[W + "opt"]
+        if opts:
+            if ss.get(TUNE) not in opts:
+                ss[TUNE] = ss.get(W + "inside") if ss.get(W + "inside") in opts else default_inside(opts)
+            st.selectbox(t("tune"), options=opts, format_func=opt_name, key=TUNE)
+            for h in OPTIMIZERS[ss[TUNE]].hyper:
                 if h.name == "lr" and ss.get(W + "lrmode") == "shared":
                     continue
-                hyper_widget(oid, h)
+                hyper_widget(ss[TUNE], h)
+        st.button(t("reset"), on_click=reset_hyper, key="reset_hyper", help=t("reset_help"))
 
 
 def _run_controls(sb, sspec):
