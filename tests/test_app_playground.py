@@ -191,7 +191,7 @@ def test_noisy_bowl_batch_and_shown_step():
 def test_hyperparameters_are_edited_one_optimizer_at_a_time_and_kept():
     at = app({"h.sgd.lr": "0.05"})
     assert at.selectbox(key="tune_optimizer").value == "adam"              # the inside optimizer first
-    keys = {w.key for w in at.select_slider}
+    keys = {w.key for w in list(at.select_slider) + list(at.slider)}
     assert "w:h.adam.beta1" in keys and "w:h.sgd.lr" not in keys
     at.selectbox(key="tune_optimizer").set_value("sgd").run()
     at.select_slider(key="w:h.sgd.lr").set_value(0.2).run()
