@@ -7,7 +7,7 @@ from lab.race import leaderboard
 from ui import cache, present, state, style, widgets
 from ui.export import export_section
 from ui.fastfig import PrebuiltFigure
-from ui.i18n import figure_text, opt_name, opt_summary, surface_summary, t
+from ui.i18n import figure_text, opt_name, opt_summary, surface_name, surface_summary, t
 from viz.common import Panel
 
 presenting = bool(st.session_state.get("w:present", False))
@@ -68,11 +68,11 @@ if cfg.view3d and runs and not presenting:
     st.plotly_chart(PrebuiltFigure(cache.view3d(fig_key, surf, runs, labels, text)), config={"displaylogo": False})
 
 if runs and not presenting:
-    export_section("playground", fig_key, [Panel(surf.name, surf, runs, labels)], fig, [cfg.surface],
+    export_section("playground", fig_key, [Panel(surface_name(cfg.surface), surf, runs, labels)], fig, [cfg.surface],
                    [oid for oid, _ in runs])
 
 st.subheader(t("rules_title"))
-st.markdown(f"**{surf.name}** — {surface_summary(cfg.surface)}")
+st.markdown(f"**{surface_name(cfg.surface)}** — {surface_summary(cfg.surface)}")
 st.latex(surf.spec.formula)
 for oid in cfg.optimizers:
     st.markdown(f"**{opt_name(oid)}** — {opt_summary(oid)}")
