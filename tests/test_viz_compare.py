@@ -95,10 +95,12 @@ def test_presentation_mode_is_larger_everywhere():
     p = panels_for(["valley", "beale"], ["adam"], 50)
     normal, big = compare_figure(p), compare_figure(p, present=True)
     assert big["layout"]["font"]["size"] > normal["layout"]["font"]["size"]
-    width = lambda f: max(t["line"]["width"] for t in f["data"] if t["name"].startswith("chunk"))
-    assert width(big) > width(normal)
-    head = lambda f: next(t for t in f["data"] if t["name"] == "heads")["marker"]["size"]
-    assert head(big) > head(normal)
+    def width(f):
+        return max(t["line"]["width"] for t in f["data"] if t["name"].startswith("chunk"))
+
+    def head(f):
+        return next(t for t in f["data"] if t["name"] == "heads")["marker"]["size"]
+    assert width(big) > width(normal) and head(big) > head(normal)
     assert figure_height(p, legend=True, present=True) > figure_height(p, legend=True, present=False)
 
 

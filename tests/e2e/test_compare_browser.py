@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import ARTIFACTS
-from .helpers import MAP, click_button, wait_for_map
+from .helpers import MAP, click_button
 
 pytestmark = pytest.mark.browser
 
