@@ -59,11 +59,17 @@ st.plotly_chart(PrebuiltFigure(fig), key="compare", config={"displaylogo": False
                                                               "displayModeBar": False})
 st.caption(t("cmp_caption", n=len(panels), steps=cc.base.steps))
 
-st.subheader(t("cmp_loss_title"))
-st.plotly_chart(PrebuiltFigure(cache.compare_loss(fig_key, series, text, presenting)), config={"displaylogo": False})
-st.subheader(t("cmp_table_title"))
-st.markdown(present.markdown_table(present.compare_table(panels, tables)))
-
-if not presenting:
-    optimizer_ids = list(dict.fromkeys(oid for p in viz_panels for oid, _ in p.runs))
-    export_section("compare", fig_key, viz_panels, fig, list(dict.fromkeys(p.surface for p in panels)), optimizer_ids)
+names = ["table", "loss"] + ([] if presenting else ["export"])
+tabs = dict(zip(names, widgets.lazy_tabs([t("tab_cmp_" + n) for n in names], key="x:below_panels")))
+if tabs["table"]:
+    with tabs["table"]:
+        st.markdown(present.markdown_table(present.compare_table(panels, tables)))
+if tabs["loss"]:
+    with tabs["loss"]:
+        st.plotly_chart(PrebuiltFigure(cache.compare_loss(fig_key, series, text, presenting)),
+                        config={"displaylogo": False})
+if tabs.get("export"):
+    with tabs["export"]:
+        optimizer_ids = list(dict.fromkeys(oid for p in viz_panels for oid, _ in p.runs))
+        export_section("compare", fig_key, viz_panels, fig, list(dict.fromkeys(p.surface for p in panels)),
+                       optimizer_ids)

@@ -54,26 +54,30 @@ if runs:
 st.caption("  \n".join(present.caption(cfg, lanes) + present.lane_note_lines(lanes))
            + ("" if presenting else "  \n" + t("click_hint")))
 
-if runs:
-    st.subheader(t("curves_title"))
-    st.plotly_chart(PrebuiltFigure(cache.curves(fig_key, runs, labels, surf.f_min, surf.minima, text)),
-                    config={"displaylogo": False})
-st.subheader(t("leaderboard_title"))
-if not presenting:
-    widgets.tolerance_control()
-st.markdown(present.markdown_table(present.leaderboard_table(leaderboard(lanes, surf, cfg.tol))))
+# below the map, one tab at a time: a closed tab costs the first page load nothing
+names = ["leaderboard", "curves", "rules"] + ([] if presenting else ["export"])
+tabs = dict(zip(names, widgets.lazy_tabs([t("tab_" + n) for n in names], key="x:below_map")))
+if tabs["leaderboard"]:
+    with tabs["leaderboard"]:
+        if not presenting:
+            widgets.tolerance_control()
+        st.markdown(present.markdown_table(present.leaderboard_table(leaderboard(lanes, surf, cfg.tol))))
+if tabs["curves"] and runs:
+    with tabs["curves"]:
+        st.plotly_chart(PrebuiltFigure(cache.curves(fig_key, runs, labels, surf.f_min, surf.minima, text)),
+                        config={"displaylogo": False})
+if tabs["rules"]:
+    with tabs["rules"]:
+        st.markdown(f"**{surface_name(cfg.surface)}** — {surface_summary(cfg.surface)}")
+        st.latex(surf.spec.formula)
+        for oid in cfg.optimizers:
+            st.markdown(f"**{opt_name(oid)}** — {opt_summary(oid)}")
+            st.latex(present.rule_of(oid, cfg.hyper[oid]))
+if tabs.get("export") and runs:
+    with tabs["export"]:
+        export_section("playground", fig_key, [Panel(surface_name(cfg.surface), surf, runs, labels)], fig,
+                       [cfg.surface], [oid for oid, _ in runs])
 
 if cfg.view3d and runs and not presenting:
     st.subheader(t("view3d_title"))
     st.plotly_chart(PrebuiltFigure(cache.view3d(fig_key, surf, runs, labels, text)), config={"displaylogo": False})
-
-if runs and not presenting:
-    export_section("playground", fig_key, [Panel(surface_name(cfg.surface), surf, runs, labels)], fig, [cfg.surface],
-                   [oid for oid, _ in runs])
-
-st.subheader(t("rules_title"))
-st.markdown(f"**{surface_name(cfg.surface)}** — {surface_summary(cfg.surface)}")
-st.latex(surf.spec.formula)
-for oid in cfg.optimizers:
-    st.markdown(f"**{opt_name(oid)}** — {opt_summary(oid)}")
-    st.latex(present.rule_of(oid, cfg.hyper[oid]))

@@ -57,7 +57,12 @@ def test_default_mode_two_surfaces_in_lock_step():
     assert titles(spec) == ["<b>Valley 0.1x² + 2y²</b>", "<b>Rotated valley</b>"]
     assert len(spec["layout"]["images"]) == 2 and len(spec["layout"]["sliders"]) == 1
     assert sum(t["name"] == "heads" for t in spec["data"]) == 2
-    assert len(at.get("plotly_chart")) == 2                    # the panels and the loss chart
+    assert len(at.get("plotly_chart")) == 1                    # the panels; the loss chart is a tab away
+    at.session_state["x:below_panels"] = "Loss of every panel"
+    at.run()
+    assert len(at.get("plotly_chart")) == 2
+    at.session_state["x:below_panels"] = "Per panel"
+    at.run()
     table = next(m.value for m in at.markdown if m.value.startswith("| panel |"))
     assert len(table.splitlines()) == 2 + 2 * 6                  # one row per panel and optimizer
     assert "Compare" in text_of(at)
@@ -157,6 +162,8 @@ def test_presentation_flag_on_and_off(page):
     assert "Inside" not in json.dumps(big["layout"].get("annotations", []))
     at.button(key="present_exit").click().run()
     assert not at.exception
+    at.session_state["x:below_panels" if page == "compare" else "x:below_map"] = "Export"
+    at.run()
     normal = spec_of(at)
     assert normal["layout"]["font"]["size"] < big["layout"]["font"]["size"]
     assert at.session_state["w:present"] is False
@@ -179,6 +186,8 @@ def test_settings_survive_a_page_switch():
 
 def test_gif_is_rendered_on_request_then_offered_for_download():
     at = compare({"opt": "sgd,adam", "steps": "60"})
+    at.session_state["x:below_panels"] = "Export"
+    at.run()
     assert not at.get("download_button") or all("gif" not in str(b.proto.label).lower() for b in at.get("download_button"))
     at.button(key="render_gif_compare").click().run()
     assert not at.exception

@@ -21,6 +21,12 @@ def compiled_engine():
     warm()
 
 
+def show(at, key: str, state) -> AppTest:
+    """Open a lazy expander (state True) or select a lazy tab (state: its label), then rerun."""
+    at.session_state[key] = state
+    return at.run()
+
+
 def app(query: dict | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     for k, v in (query or {}).items():
@@ -53,9 +59,14 @@ def test_default_render():
     assert spec["layout"]["images"][0]["source"].startswith("data:image/png")
     assert len(spec["frames"]) <= 101
     assert not at.warning and not at.error
-    assert len(at.get("plotly_chart")) == 2          # the map and the curves; no 3-D view by default
+    assert len(at.get("plotly_chart")) == 1          # the map; curves, rules, export and 3-D wait to be opened
     board = next(m.value for m in at.markdown if m.value.startswith("| \\# |"))
     assert len(board.splitlines()) == 2 + 6                      # header, rule, one row per optimizer
+    assert not at.get("latex")
+    assert "w:h.adam.lr" not in {w.key for w in at.select_slider}       # in a closed (lazy) expander
+    show(at, "x:below_map", "Loss, distance, step length")
+    assert len(at.get("plotly_chart")) == 2          # + the curves
+    show(at, "x:below_map", "Update rules")
     assert len(at.get("latex")) == 7                 # the surface formula + six rules
 
 
@@ -70,6 +81,7 @@ def test_changing_surface_optimizers_and_a_slider_changes_the_figure():
 
     at.sidebar.multiselect(key="w:opt").set_value(["adam", "sgd"]).run()
     assert len(legend_names(map_spec(at))) == 2
+    show(at, "x:hyper", True)                                    # the hyperparameters' expander
 
     spec0 = map_spec(at)
     at.select_slider(key="w:h.adam.lr").set_value(0.1).run()
@@ -116,7 +128,7 @@ def test_url_with_every_parameter_reproduces_the_state():
     assert ss["w:inside"] == "rmsprop" and ss["w:step"] == 120 and ss["w:lang"] == "zh"
     assert all(at.query_params.get(k) in (v, [v]) for k, v in q.items())
     assert encode(at.session_state["_url_cfg"]) == q
-    assert len(at.get("plotly_chart")) == 3                      # the 3-D view was asked for
+    assert len(at.get("plotly_chart")) == 2                      # the 3-D view was asked for
     spec = map_spec(at)
     assert any(t.get("name") == "arrow:grad" for t in spec["data"])
     assert "游乐场" in all_text(at)
@@ -147,7 +159,8 @@ def test_chinese_renders_every_string():
     at = app({"lang": "zh"})
     assert not at.exception
     text = all_text(at)
-    assert "游乐场" in text and "排行榜" in text
+    assert "游乐场" in text and "达到容差的步数" in text          # the page and the leaderboard
+    assert [tab.label for tab in at.tabs][:2] == ["排行榜", "损失、距离、步长"]
     spec = map_spec(at)
     labels = [b["label"] for b in spec["layout"]["updatemenus"][0]["buttons"]]
     assert any("播放" in b for b in labels)
@@ -162,13 +175,14 @@ def test_no_optimizer_selected_shows_a_hint():
 def test_reset_to_defaults_and_view_options():
     at = app({"h.adam.lr": "0.1", "h.sgd.lr": "0.05"})
     assert at.session_state["w:h.adam.lr"] == 0.1
+    show(at, "x:hyper", True)
     at.button(key="reset_hyper").click().run()
     assert not at.exception
     assert at.session_state["w:h.adam.lr"] == 0.01 and at.session_state["w:h.sgd.lr"] == 0.01
     assert all("η=0.01" in n for n in legend_names(map_spec(at)) if "AdaGrad" not in n)
 
     at.toggle(key="w:view3d").set_value(True).run()
-    assert len(at.get("plotly_chart")) == 3
+    assert len(at.get("plotly_chart")) == 2
     at.selectbox(key="w:inside").set_value("sgd").run()
     texts = [a.get("text") for a in map_spec(at)["layout"]["annotations"]]
     assert any("SGD" in (t or "") for t in texts)
@@ -190,12 +204,14 @@ def test_noisy_bowl_batch_and_shown_step():
 
 def test_hyperparameters_are_edited_one_optimizer_at_a_time_and_kept():
     at = app({"h.sgd.lr": "0.05"})
-    assert at.selectbox(key="tune_optimizer").value == "adam"              # the inside optimizer first
+    assert "w:h.adam.lr" not in {w.key for w in at.select_slider}           # a closed expander draws nothing
+    show(at, "x:hyper", True)
+    assert at.selectbox(key="v:tune").value == "adam"                      # the inside optimizer first
     keys = {w.key for w in list(at.select_slider) + list(at.slider)}
     assert "w:h.adam.beta1" in keys and "w:h.sgd.lr" not in keys
-    at.selectbox(key="tune_optimizer").set_value("sgd").run()
+    at.selectbox(key="v:tune").set_value("sgd").run()
     at.select_slider(key="w:h.sgd.lr").set_value(0.2).run()
-    at.selectbox(key="tune_optimizer").set_value("adam").run()              # sgd's slider is not drawn now
+    at.selectbox(key="v:tune").set_value("adam").run()              # sgd's slider is not drawn now
     assert not at.exception
     assert at.session_state["w:h.sgd.lr"] == 0.2
     assert any("η=0.2" in n for n in legend_names(map_spec(at)))

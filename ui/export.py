@@ -30,7 +30,6 @@ def export_section(kind: str, key: str, panels, fig: dict, surface_ids, optimize
     def name(ext):
         return export_filename(kind, surface_ids, optimizer_ids, today, ext)
     text = figure_text()
-    st.markdown(f"**{t('export_title')}**")
     cols = st.columns(4)
     cols[0].download_button(t("export_csv"), data=lambda: runs_csv(panels), file_name=name("csv"), mime="text/csv",
                             on_click="ignore", icon=":material/table:", key=f"dl_csv_{kind}")

@@ -24,7 +24,8 @@ from optim_core.schedules import WARMUP
 from .i18n import help_of, lang, opt_name, surface_name, t
 
 W = "w:"
-TUNE = "tune_optimizer"      # whose hyperparameters the sidebar shows (a view choice, not in the URL)
+TUNE = "v:tune"              # whose hyperparameters the sidebar shows (a view choice, not in the URL)
+KEPT = (W, "v:", "x:")       # widget values (w:), view choices (v:), expanders' and tabs' open state (x:)
 
 
 def log_options(lo: float, hi: float, *extra) -> list:
@@ -228,11 +229,24 @@ def language_switch():
                      format_func=lambda v: {"en": "English", "zh": "中文"}[v])
 
 
+def lazy_expander(container, label: str, key: str, expanded: bool = False):
+    """An expander whose content is only computed while it is open (None while closed): closed
+    expanders then cost the first page load nothing. Its open state lives under ``key``."""
+    exp = container.expander(label, expanded=expanded, key=key, on_change="rerun")
+    return exp if exp.open else None
+
+
+def lazy_tabs(labels: list, key: str) -> list:
+    """Tabs whose content is only computed for the selected one: per tab, its container, or None
+    while another tab is selected. The first tab is selected at first."""
+    return [tab if tab.open else None for tab in st.tabs(labels, key=key, on_change="rerun")]
+
+
 def keep_widget_state() -> None:
-    """Keep every widget value across pages and presentation mode: Streamlit forgets the value of
-    a widget that a run does not draw, unless the key is written again in that run."""
+    """Keep every widget value across pages, closed expanders and presentation mode: Streamlit
+    forgets the value of a widget that a run does not draw, unless the key is written again."""
     ss = st.session_state
-    for k in [k for k in ss if isinstance(k, str) and k.startswith(W)]:
+    for k in [k for k in ss if isinstance(k, str) and k.startswith(KEPT)]:
         ss[k] = ss[k]
 
 
@@ -246,8 +260,10 @@ def sidebar_controls(optimizers: bool = True, extra=None):
     sb.selectbox(t("surface"), options=list(surfaces.SURFACES), format_func=surface_name, key=W + "surface",
                  on_change=_on_surface)
     sspec = surfaces.SURFACES[ss[W + "surface"]]
-    with sb.expander(t("surface_params"), expanded=len(sspec.all_params) > 1):
-        for p in sspec.all_params:
+    many = len(sspec.all_params) > 1         # then open by default (its own key: its own open state)
+    exp = lazy_expander(sb, t("surface_params"), "x:surface_params" + ("_many" if many else ""), expanded=many)
+    for p in sspec.all_params if exp else ():
+        with exp:
             number_widget(f"{W}s.{p.name}", p.name, p.min, p.max, p.default, log=p.log, integer=p.integer,
                           help=help_of(p))
 
@@ -271,7 +287,10 @@ def _optimizer_controls(sb):
     if ss.get(W + "lrmode") == "shared":
         number_widget(W + "lr", t("shared_lr"), SHARED_LR[1], SHARED_LR[2], SHARED_LR[0], log=True, container=sb)
 
-    with sb.expander(t("hyper"), expanded=False):
+    exp = lazy_expander(sb, t("hyper"), "x:hyper")
+    if exp is None:
+        return
+    with exp:
         # one optimizer's controls at a time: every slider drawn costs the first page load
         # (the others keep their values: keep_widget_state)
         opts = ss[W + "opt"]
@@ -288,13 +307,15 @@ def _optimizer_controls(sb):
 
 def _run_controls(sb, sspec):
     ss = st.session_state
-    with sb.expander(t("schedule"), expanded=False):
-        _ensure(W + "sched", "constant")
-        st.selectbox(t("schedule"), options=list(SCHEDULE_KINDS), key=W + "sched",
-                     format_func=lambda k: t("sched_" + k), label_visibility="collapsed")
-        kind = ss[W + "sched"]
-        for name, (default, lo, hi, integer) in list(SCHEDULE_PARAMS[kind].items()) + [("warmup", WARMUP)]:
-            number_widget(f"{W}sched.{name}", t("sched_" + name), lo, hi, default, integer=integer)
+    _ensure(W + "sched", "constant")
+    exp = lazy_expander(sb, t("schedule"), "x:schedule")
+    if exp is not None:
+        with exp:
+            st.selectbox(t("schedule"), options=list(SCHEDULE_KINDS), key=W + "sched",
+                         format_func=lambda k: t("sched_" + k), label_visibility="collapsed")
+            kind = ss[W + "sched"]
+            for name, (default, lo, hi, integer) in list(SCHEDULE_PARAMS[kind].items()) + [("warmup", WARMUP)]:
+                number_widget(f"{W}sched.{name}", t("sched_" + name), lo, hi, default, integer=integer)
 
     with sb.expander(t("run_settings"), expanded=True):
         _ensure(W + "steps", 300)

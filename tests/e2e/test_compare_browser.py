@@ -84,6 +84,7 @@ def test_presentation_mode_hides_the_controls(server, page, lang, path):
 def test_export_buttons_download_named_files(server, page):
     page.goto(server + "/compare?opt=sgd,adam&steps=60")
     wait_for_panels(page, 2)
+    page.get_by_role("tab", name="Export").click()
     with page.expect_download(timeout=60_000) as dl:
         page.get_by_role("button", name="CSV of the runs").click()
     csv_file = dl.value
