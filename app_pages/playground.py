@@ -42,8 +42,9 @@ for ln in lanes:
     if not ln.ok:
         notes_slot.error(t("engine_refused", name=opt_name(ln.optimizer), message=ln.error))
 text = figure_text()
-text["inside_of"] = t("fig_inside_of", name=opt_name(cfg.inside_optimizer))
-inside = None if presenting else cfg.inside_optimizer     # the projector shows the map at full width
+inside = None if presenting or not cfg.inside_optimizer else cfg.inside_optimizer   # projector: the map alone
+if inside:
+    text["inside_of"] = t("fig_inside_of", name=opt_name(inside))
 fig_key = f"{cfg.run_key()}|{cfg.lang}|{cfg.shown_step}|{cfg.arrows}|{inside}|{presenting}"
 fig = None
 if runs:

@@ -58,7 +58,7 @@ class PlaygroundConfig:
     batch: int = 0                                          # 0: full batch (finite-sum surfaces)
     arrows: tuple = ()
     view3d: bool = False
-    inside: str = ""                                        # "" : the first selected optimizer
+    inside: str = ""                                        # whose state the "inside" panel shows; "": no panel
     step: int = -1                                          # shown step; -1: the last one
     tol: float = TOL[0]
     present: bool = False                                   # presentation mode (the projector)
@@ -78,8 +78,9 @@ class PlaygroundConfig:
 
     @property
     def inside_optimizer(self) -> str:
-        """The optimizer of the "inside" panel: the chosen one, else a default (see default_inside)."""
-        return self.inside if self.inside in self.optimizers else default_inside(self.optimizers)
+        """The optimizer of the "inside" panel; "" when there is none (the map alone: the lighter
+        first page)."""
+        return self.inside if self.inside in self.optimizers else ""
 
     @property
     def shown_step(self) -> int:
@@ -93,8 +94,8 @@ class PlaygroundConfig:
 
 
 def default_inside(optimizers) -> str:
-    """Adam when selected (its state shows the most), else the first one with a second moment,
-    else the first selected; "" when none is selected."""
+    """The optimizer whose state is the most telling: Adam when selected, else the first one with
+    a second moment, else the first selected; "" when none is selected."""
     if "adam" in optimizers:
         return "adam"
     for oid in optimizers:
@@ -195,7 +196,7 @@ def encode(cfg: PlaygroundConfig) -> dict:
         q["arrows"] = ",".join(cfg.arrows)
     if cfg.view3d:
         q["view3d"] = "1"
-    if cfg.inside and cfg.inside in cfg.optimizers and cfg.inside != default_inside(cfg.optimizers):
+    if cfg.inside and cfg.inside in cfg.optimizers:
         q["inside"] = cfg.inside
     if cfg.present:
         q["present"] = "1"

@@ -93,8 +93,10 @@ def test_changing_surface_optimizers_and_a_slider_changes_the_figure():
     # change, so the URL write itself is checked in the browser test)
     assert encode(at.session_state["_url_cfg"])["h.adam.lr"] == "0.1"
 
+    show(at, "x:run", True)                                      # steps, noise, seed
     at.number_input(key="w:steps").set_value(120).run()
     assert map_spec(at)["frames"][-1]["name"] == "120"
+    assert at.session_state["w:step"] == 120                     # the still picture follows the new end
 
 
 def test_shared_learning_rate_switch_labels_every_legend_entry():
@@ -183,6 +185,7 @@ def test_reset_to_defaults_and_view_options():
 
     at.toggle(key="w:view3d").set_value(True).run()
     assert len(at.get("plotly_chart")) == 2
+    assert not any("Inside" in (a.get("text") or "") for a in map_spec(at)["layout"].get("annotations", []))
     at.selectbox(key="w:inside").set_value("sgd").run()
     texts = [a.get("text") for a in map_spec(at)["layout"]["annotations"]]
     assert any("SGD" in (t or "") for t in texts)

@@ -105,3 +105,12 @@ def test_decode_never_raises_and_always_gives_a_runnable_config(query):
     assert math.isfinite(cfg.noise) and math.isfinite(cfg.shared_lr)
     back, notes2 = decode(encode(cfg))
     assert notes2 == [] and encode(back) == encode(cfg)
+
+
+def test_the_inside_panel_is_off_by_default_and_kept_in_the_url_when_on():
+    assert PlaygroundConfig().inside_optimizer == ""
+    cfg = PlaygroundConfig(inside="adam")
+    assert encode(cfg) == {"inside": "adam"}
+    back, notes = decode({"inside": "adam"})
+    assert notes == [] and back.inside_optimizer == "adam"
+    assert decode({"opt": "sgd", "inside": "adam"})[0].inside_optimizer == ""     # not a selected optimizer

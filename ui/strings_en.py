@@ -25,7 +25,7 @@ STRINGS = {
     "sched_decay": "decay rate λ",
     "sched_power": "power α",
     "sched_warmup": "linear warm-up steps",
-    "run_settings": "Run",
+    "run_settings": "Steps, noise, seed",
     "noise": "gradient noise σ",
     "seed": "random seed",
     "steps": "steps",
@@ -147,4 +147,6 @@ STRINGS = {
     "tab_cmp_table": "Per panel",
     "tab_cmp_loss": "Loss of every panel",
     "tab_cmp_export": "Export",
+    "inside_none": "— (the map alone)",
+    "inside_help": "Show one optimizer's state beside the map: its effective step size per coordinate, velocity and second moment, following the animation.",
 }

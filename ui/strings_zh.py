@@ -25,7 +25,7 @@ STRINGS = {
     "sched_decay": "衰减率 λ",
     "sched_power": "幂次 α",
     "sched_warmup": "线性预热步数",
-    "run_settings": "运行",
+    "run_settings": "步数、噪声、随机种子",
     "noise": "梯度噪声 σ",
     "seed": "随机种子",
     "steps": "步数",
@@ -147,4 +147,6 @@ STRINGS = {
     "tab_cmp_table": "各面板结果",
     "tab_cmp_loss": "各面板的损失",
     "tab_cmp_export": "导出",
+    "inside_none": "—（只显示地图）",
+    "inside_help": "在地图旁显示一个优化器的内部状态：各坐标的有效步长、速度与二阶矩，随动画同步。",
 }

@@ -156,7 +156,7 @@ def read() -> PlaygroundConfig:
         start=(float(ss.get(W + "x0", sspec.start[0])), float(ss.get(W + "y0", sspec.start[1]))),
         batch=int(ss.get(W + "batch", 0)) if sspec.finite_sum else 0,
         arrows=tuple(a for a in ARROWS if a in ss.get(W + "arrows", [])), view3d=bool(ss.get(W + "view3d", False)),
-        inside=inside if inside in opts and inside != default_inside(opts) else "",
+        inside=inside if inside in opts else "",
         step=-1 if step >= steps else step, tol=float(ss.get(W + "tol", TOL[0])),
         present=bool(ss.get(W + "present", False)))
 
@@ -317,23 +317,28 @@ def _run_controls(sb, sspec):
             for name, (default, lo, hi, integer) in list(SCHEDULE_PARAMS[kind].items()) + [("warmup", WARMUP)]:
                 number_widget(f"{W}sched.{name}", t("sched_" + name), lo, hi, default, integer=integer)
 
-    with sb.expander(t("run_settings"), expanded=True):
-        _ensure(W + "steps", 300)
-        st.number_input(t("steps"), min_value=1, max_value=MAX_STEPS, step=50, key=W + "steps", on_change=_on_steps)
-        number_widget(W + "noise", t("noise"), 0.0, MAX_NOISE, 0.0)
-        number_widget(W + "seed", t("seed"), 0, MAX_SEED, 0, integer=True)
-        if sspec.finite_sum:
-            n = int(ss.get(f"{W}s.n_samples", 200))
-            number_widget(W + "batch", t("batch"), 0, n, 0, integer=True)
+    exp = lazy_expander(sb, t("run_settings"), "x:run")
+    if exp is not None:
+        with exp:
+            _ensure(W + "steps", 300)
+            st.number_input(t("steps"), min_value=1, max_value=MAX_STEPS, step=50, key=W + "steps",
+                            on_change=_on_steps)
+            number_widget(W + "noise", t("noise"), 0.0, MAX_NOISE, 0.0)
+            number_widget(W + "seed", t("seed"), 0, MAX_SEED, 0, integer=True)
+            if sspec.finite_sum:
+                n = int(ss.get(f"{W}s.n_samples", 200))
+                number_widget(W + "batch", t("batch"), 0, n, 0, integer=True)
 
-    with sb.expander(t("start"), expanded=True):
-        x0, x1, y0, y1 = sspec.domain
-        for key, lo, hi, d in (("x0", x0, x1, sspec.start[0]), ("y0", y0, y1, sspec.start[1])):
-            cur = _ensure(W + key, float(d))
-            ss[W + key] = float(min(max(float(cur), lo), hi))
-            st.number_input(t("start_" + key[0]), min_value=float(lo), max_value=float(hi),
-                            step=(hi - lo) / 100, format="%.3f", key=W + key)
-        st.caption(t("start_help"))
+    exp = lazy_expander(sb, t("start"), "x:start")
+    if exp is not None:
+        with exp:
+            x0, x1, y0, y1 = sspec.domain
+            for key, lo, hi, d in (("x0", x0, x1, sspec.start[0]), ("y0", y0, y1, sspec.start[1])):
+                cur = _ensure(W + key, float(d))
+                ss[W + key] = float(min(max(float(cur), lo), hi))
+                st.number_input(t("start_" + key[0]), min_value=float(lo), max_value=float(hi),
+                                step=(hi - lo) / 100, format="%.3f", key=W + key)
+            st.caption(t("start_help"))
 
 
 def view_controls(steps: int):
@@ -347,8 +352,9 @@ def view_controls(steps: int):
                          help=t("shown_step_help"))
     if opts:
         if ss.get(W + "inside") not in opts:
-            ss[W + "inside"] = default_inside(opts)
-        cols[1].selectbox(t("inside"), options=opts, format_func=opt_name, key=W + "inside")
+            ss[W + "inside"] = ""
+        cols[1].selectbox(t("inside"), options=[""] + list(opts), key=W + "inside", help=t("inside_help"),
+                          format_func=lambda oid: opt_name(oid) if oid else t("inside_none"))
     _ensure(W + "arrows", [])
     cols[2].pills(t("arrows"), options=list(ARROWS), selection_mode="multi", key=W + "arrows",
                   format_func=lambda a: t("arrow_" + a))
@@ -357,7 +363,12 @@ def view_controls(steps: int):
 
 
 def tolerance_control():
-    number_widget(W + "tol", t("tol"), TOL[1], TOL[2], TOL[0], log=True)
+    """A selectbox of 1-2-5 values (not a slider: no slider is drawn on the first page load)."""
+    key = W + "tol"
+    opts = log_options(TOL[1], TOL[2], _ensure(key, TOL[0]), TOL[0])
+    if st.session_state[key] not in opts:
+        st.session_state[key] = TOL[0]
+    st.selectbox(t("tol"), options=opts, format_func=_fmt, key=key)
 
 
 def presentation_toggle():
