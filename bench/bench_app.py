@@ -143,6 +143,13 @@ def bench(surface_id, optimizers, steps, repeats):
     }
 
 
+def print_table(head: str, lines: list) -> None:
+    print(head)
+    print("-" * len(head.strip()))
+    for line in lines:
+        print(line)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=7)
@@ -150,23 +157,18 @@ def main():
     rows = [bench(s, o, n, args.repeats) for s, o, n in CONFIGS]
     head = (f"{'configuration':<26}{'run ms':>8} | {'ours build':>10}{'json':>7}{'run+build':>10}{'bytes':>11} | "
             f"{'naive build':>11}{'json':>7}{'bytes':>12} | {'lines-only bytes':>16}")
-    print(head)
-    print("-" * len(head))
-    for r in rows:
-        o, n = r["ours"], r["naive"]
-        name = f"{r['surface']} {r['optimizers']}x{r['steps']}"
-        print(f"{name:<26}{r['run_ms']:>8.1f} | {o['build_ms']:>10.1f}"
-              f"{o['json_ms']:>7.1f}{o['server_total_ms']:>10.1f}{o['bytes']:>11,} | {n['build_ms']:>11.1f}"
-              f"{n['json_ms']:>7.1f}{n['bytes']:>12,} | {r['naive_lines_only']['bytes']:>16,}")
+    print_table(head, [
+        f"{r['surface'] + ' ' + str(r['optimizers']) + 'x' + str(r['steps']):<26}{r['run_ms']:>8.1f} | "
+        f"{r['ours']['build_ms']:>10.1f}{r['ours']['json_ms']:>7.1f}{r['ours']['server_total_ms']:>10.1f}"
+        f"{r['ours']['bytes']:>11,} | {r['naive']['build_ms']:>11.1f}{r['naive']['json_ms']:>7.1f}"
+        f"{r['naive']['bytes']:>12,} | {r['naive_lines_only']['bytes']:>16,}" for r in rows])
     crows = [bench_compare(name, cc, args.repeats) for name, cc in COMPARE_CONFIGS]
     head = (f"\n{'Compare':<36}{'run ms':>8} | {'build':>7}{'json':>7}{'run+build':>10}{'bytes':>11} | "
             f"{'one figure per panel: build':>28}{'bytes':>12}")
-    print(head)
-    print("-" * len(head))
-    for r in crows:
-        o, sep = r["ours"], r["separate_figures"]
-        print(f"{r['name']:<36}{r['run_ms']:>8.1f} | {o['build_ms']:>7.1f}{o['json_ms']:>7.1f}"
-              f"{o['server_total_ms']:>10.1f}{o['bytes']:>11,} | {sep['build_ms']:>28.1f}{sep['bytes']:>12,}")
+    print_table(head, [
+        f"{r['name']:<36}{r['run_ms']:>8.1f} | {r['ours']['build_ms']:>7.1f}{r['ours']['json_ms']:>7.1f}"
+        f"{r['ours']['server_total_ms']:>10.1f}{r['ours']['bytes']:>11,} | "
+        f"{r['separate_figures']['build_ms']:>28.1f}{r['separate_figures']['bytes']:>12,}" for r in crows])
     out = ROOT / "bench" / "results" / "app.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"machine": {"python": platform.python_version(), "plotly": plotly.__version__,
