@@ -32,7 +32,7 @@ import plotly  # noqa: E402
 
 import surfaces  # noqa: E402
 from lab.compare import CompareConfig, run_panels  # noqa: E402
-from lab.config import CLASSROOM, PlaygroundConfig  # noqa: E402
+from lab.config import CLASSROOM, PlaygroundConfig, default_inside  # noqa: E402
 from lab.race import run_lanes  # noqa: E402
 from viz.background import contour_data_uri  # noqa: E402
 from viz.common import Panel  # noqa: E402
@@ -122,7 +122,7 @@ def bench(surface_id, optimizers, steps, repeats):
     run_ms, lanes = median_ms(lambda: run_lanes(cfg), repeats)
     runs = [(ln.optimizer, ln.result) for ln in lanes]
     labels = {o: o for o, _ in runs}
-    build_ms, fig = median_ms(lambda: playground_figure(surf, runs, labels, inside=cfg.inside_optimizer), repeats)
+    build_ms, fig = median_ms(lambda: playground_figure(surf, runs, labels, inside=default_inside(cfg.optimizers)), repeats)
     json_ms, js = median_ms(lambda: plotly.io.to_json(fig, validate=False), repeats)
     nbuild_ms, nfig = median_ms(lambda: naive_figure(surf, runs), max(1, repeats // 2))
     njson_ms, njs = median_ms(lambda: plotly.io.to_json(nfig, validate=False), max(1, repeats // 2))
