@@ -42,7 +42,7 @@ text = figure_text()
 viz_panels, series, tables = [], [], []
 for i, p in enumerate(panels):
     surf = cache.surface(p.surface, tuple(sorted(p.surface_params.items())))
-    labels = present.legend_labels(p.lanes)
+    labels = present.legend_labels(p.lanes, status=cc.mode != "surfaces")
     title = present.panel_title(p)
     runs = [(ln.optimizer, ln.result) for ln in p.lanes if ln.ok]
     viz_panels.append(Panel(title, surf, runs, labels))

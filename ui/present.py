@@ -17,10 +17,15 @@ def fmt_num(v, digits=3) -> str:
     return f"{v:.{digits}g}"
 
 
-def legend_labels(lanes: list[Lane]) -> dict:
-    """optimizer id -> legend text: name, the η it used, and its status when it did not finish."""
+def legend_labels(lanes: list[Lane], status: bool = True) -> dict:
+    """optimizer id -> legend text: name, the η it used, and (``status``) its status when it did
+    not finish. Compare's shared legend leaves the status out: it differs between panels, whose
+    maps (✖) and table say it."""
     out = {}
     for lane in lanes:
+        if not status:
+            out[lane.optimizer] = t("legend_ok", name=opt_name(lane.optimizer), lr=fmt_num(lane.lr))
+            continue
         name, lr = opt_name(lane.optimizer), fmt_num(lane.lr)
         r = lane.result
         if r is None:

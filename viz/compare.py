@@ -29,7 +29,7 @@ def figure_height(panels, *, legend: bool, present: bool) -> int:
     what a 720 px screen can show: no band of empty space between the maps and the controls."""
     rows, cols = grid_shape(len(panels))
     width = ASSUMED_WIDTH[present] - MARGIN["l"] - MARGIN["r"]
-    panel_w = (width * (1.0 - LEGEND_WIDTH if legend else 1.0) - 0.06 * width * (cols - 1)) / cols
+    panel_w = (width * (1.0 - LEGEND_WIDTH if legend else 1.0) - 0.09 * width * (cols - 1)) / cols
     aspect = min((p.surface.domain[1] - p.surface.domain[0]) / (p.surface.domain[3] - p.surface.domain[2])
                  for p in panels)       # the tallest map decides
     gap = GAP_ROWS_FONTS * c.style_for(present).font
@@ -43,7 +43,7 @@ def grid_shape(n: int) -> tuple[int, int]:
     return math.ceil(n / cols), cols
 
 
-def panel_domains(n: int, right: float = 1.0, gap_x: float = 0.06, gap_y: float = 0.12):
+def panel_domains(n: int, right: float = 1.0, gap_x: float = 0.09, gap_y: float = 0.12):
     """Per panel, its (x domain, y domain) in the figure, row by row from the top."""
     rows, cols = grid_shape(n)
     w = (right - gap_x * (cols - 1)) / cols
