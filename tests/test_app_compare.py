@@ -195,3 +195,15 @@ def test_gif_is_rendered_on_request_then_offered_for_download():
     assert "Download the GIF" in labels and "CSV of the runs" in labels and "Interactive HTML" in labels
     gif = at.session_state["_export_gif"][1]
     assert gif[:6] == b"GIF89a"
+
+
+def test_shared_legend_leaves_statuses_to_the_maps_and_the_table():
+    at = compare({"surface": "rosenbrock", "cmp.surfaces": "beale", "opt": "sgd,adam"})
+    assert not at.exception
+    spec = spec_of(at)
+    names = [t["name"] for t in spec["data"] if t.get("showlegend") and t.get("legendgroup")]
+    assert sorted(n.split(" · ")[0] for n in names) == ["Adam", "SGD"] and not any("✖" in n for n in names)
+    ends = [t for t in spec["data"] if t["name"] == "ends"]
+    assert ends and ends[0].get("xaxis", "x") == "x"                     # SGD escapes on Rosenbrock: ✖ on panel 1
+    table = next(m.value for m in at.markdown if m.value.startswith("| panel |"))
+    assert "✖" in table
