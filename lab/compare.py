@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 import surfaces
 from optim_core.catalogue import OPTIMIZERS
 
-from .config import (Note, PlaygroundConfig, _Bad, _choice, _number, decode as decode_base,
+from .config import (Note, PlaygroundConfig, BadValue, parse_choice, parse_number, decode as decode_base,
                      encode as encode_base, fmt, safe_key, MAX_VALUE_CHARS)
 from .race import Lane, run_lanes
 
@@ -170,34 +170,34 @@ def decode(query) -> tuple[CompareConfig, list[Note]]:
         used.add(key)
         try:
             if len(q[key]) > MAX_VALUE_CHARS:
-                raise _Bad("too_long")
+                raise BadValue("too_long")
             return parse(q[key])
-        except _Bad as bad:
+        except BadValue as bad:
             notes.append(Note(safe_key(key), bad.problem))
             return default
 
-    mode = get("cmp.mode", lambda r: _choice(r, MODES), DEFAULT_MODE)
+    mode = get("cmp.mode", lambda r: parse_choice(r, MODES), DEFAULT_MODE)
 
     def parse_surfaces(raw):
         if raw == "none":
             return ()
         ids = [s for s in raw.split(",") if s]
         if not ids or len(ids) > MAX_PANELS - 1 or any(s not in surfaces.SURFACES for s in ids):
-            raise _Bad("unknown_value")
+            raise BadValue("unknown_value")
         return tuple(ids)
     others = get("cmp.surfaces", parse_surfaces, DEFAULT_OTHER_SURFACES)
 
     settings = DEFAULT_SETTINGS
-    n = get("cmp.n", lambda r: _number(r, 2, MAX_PANELS, True), 0)
+    n = get("cmp.n", lambda r: parse_number(r, 2, MAX_PANELS, True), 0)
     if n:
         settings = []
         for i in range(1, n + 1):
-            oid = get(f"cmp.p{i}.opt", lambda r: _choice(r, tuple(OPTIMIZERS)), panel_default_optimizer(i))
+            oid = get(f"cmp.p{i}.opt", lambda r: parse_choice(r, tuple(OPTIMIZERS)), panel_default_optimizer(i))
             default = panel_default(i, oid)
             hp = {}
             for h in OPTIMIZERS[oid].hyper:
-                parse = ((lambda r, h=h: _choice(r, h.choices)) if h.is_choice
-                         else (lambda r, h=h: _number(r, h.min, h.max, h.integer)))
+                parse = ((lambda r, h=h: parse_choice(r, h.choices)) if h.is_choice
+                         else (lambda r, h=h: parse_number(r, h.min, h.max, h.integer)))
                 hp[h.name] = get(f"cmp.p{i}.{h.name}", parse, default[h.name])
             settings.append((oid, hp))
         settings = tuple(settings)

@@ -119,32 +119,36 @@ def fmt(v) -> str:
     return str(v)
 
 
-class _Bad(Exception):
+class BadValue(Exception):
+    """A query value that cannot be used; ``problem`` is a Note problem (a string-catalogue key)."""
+
     def __init__(self, problem):
         self.problem = problem
 
 
-def _number(raw: str, lo: float, hi: float, integer: bool = False):
+def parse_number(raw: str, lo: float, hi: float, integer: bool = False):
+    """A finite number in [lo, hi] (a whole one when ``integer``), or BadValue."""
     try:
         v = float(raw)
     except (TypeError, ValueError):
-        raise _Bad("not_number") from None
+        raise BadValue("not_number") from None
     if not math.isfinite(v):
-        raise _Bad("not_number")
+        raise BadValue("not_number")
     if not lo <= v <= hi:
-        raise _Bad("out_of_range")
+        raise BadValue("out_of_range")
     if integer:
         if v != int(v):
-            raise _Bad("not_number")
+            raise BadValue("not_number")
         return int(v)
     return v
 
 
-def _choice(raw: str, choices):
+def parse_choice(raw: str, choices):
+    """The choice ``raw`` names (case-insensitive, as ``fmt`` writes it), or BadValue."""
     for c in choices:
         if raw.lower() == fmt(c).lower():
             return c
-    raise _Bad("unknown_value")
+    raise BadValue("unknown_value")
 
 
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9_.\-]{1,40}$")
@@ -221,16 +225,16 @@ def decode(query) -> tuple[PlaygroundConfig, list[Note]]:
         raw = q[key]
         try:
             if len(raw) > MAX_VALUE_CHARS:
-                raise _Bad("too_long")
+                raise BadValue("too_long")
             return parse(raw)
-        except _Bad as bad:
+        except BadValue as bad:
             notes.append(Note(safe_key(key), bad.problem))
             return default
 
-    lang = get("lang", lambda r: _choice(r, LANGS), "en")
-    surface = get("surface", lambda r: _choice(r, tuple(surfaces.SURFACES)), DEFAULT_SURFACE)
+    lang = get("lang", lambda r: parse_choice(r, LANGS), "en")
+    surface = get("surface", lambda r: parse_choice(r, tuple(surfaces.SURFACES)), DEFAULT_SURFACE)
     sspec = surfaces.SURFACES[surface]
-    sparams = {p.name: get(f"s.{p.name}", lambda r, p=p: _number(r, p.min, p.max, p.integer), p.default)
+    sparams = {p.name: get(f"s.{p.name}", lambda r, p=p: parse_number(r, p.min, p.max, p.integer), p.default)
                for p in sspec.all_params}
 
     def parse_opts(raw):
@@ -249,35 +253,35 @@ def decode(query) -> tuple[PlaygroundConfig, list[Note]]:
     for oid in optimizers:
         hyper[oid] = {}
         for h in OPTIMIZERS[oid].hyper:
-            parse = ((lambda r, h=h: _choice(r, h.choices)) if h.is_choice
-                     else (lambda r, h=h: _number(r, h.min, h.max, h.integer)))
+            parse = ((lambda r, h=h: parse_choice(r, h.choices)) if h.is_choice
+                     else (lambda r, h=h: parse_number(r, h.min, h.max, h.integer)))
             hyper[oid][h.name] = get(f"h.{oid}.{h.name}", parse, h.default)
-    lr_mode = get("lrmode", lambda r: _choice(r, LR_MODES), "own")
-    shared_lr = get("lr", lambda r: _number(r, SHARED_LR[1], SHARED_LR[2]), SHARED_LR[0])
-    kind = get("sched", lambda r: _choice(r, SCHEDULE_KINDS), "constant")
+    lr_mode = get("lrmode", lambda r: parse_choice(r, LR_MODES), "own")
+    shared_lr = get("lr", lambda r: parse_number(r, SHARED_LR[1], SHARED_LR[2]), SHARED_LR[0])
+    kind = get("sched", lambda r: parse_choice(r, SCHEDULE_KINDS), "constant")
     schedule = {"kind": kind}
     for name, (default, lo, hi, integer) in list(SCHEDULE_PARAMS[kind].items()) + [("warmup", WARMUP)]:
-        schedule[name] = get(f"sched.{name}", lambda r, a=(lo, hi, integer): _number(r, *a), default)
-    noise = get("noise", lambda r: _number(r, 0.0, MAX_NOISE), 0.0)
-    seed = get("seed", lambda r: _number(r, 0, MAX_SEED, True), 0)
-    steps = get("steps", lambda r: _number(r, 1, MAX_STEPS, True), DEFAULT_STEPS)
+        schedule[name] = get(f"sched.{name}", lambda r, a=(lo, hi, integer): parse_number(r, *a), default)
+    noise = get("noise", lambda r: parse_number(r, 0.0, MAX_NOISE), 0.0)
+    seed = get("seed", lambda r: parse_number(r, 0, MAX_SEED, True), 0)
+    steps = get("steps", lambda r: parse_number(r, 1, MAX_STEPS, True), DEFAULT_STEPS)
     n_samples = sparams.get("n_samples", 0)
-    batch = get("batch", lambda r: _number(r, 0, n_samples, True), 0) if sspec.finite_sum else 0
+    batch = get("batch", lambda r: parse_number(r, 0, n_samples, True), 0) if sspec.finite_sum else 0
     x0, x1, y0, y1 = sspec.domain
     sx, sy = sspec.start
-    start = (get("x0", lambda r: _number(r, x0, x1), float(sx)), get("y0", lambda r: _number(r, y0, y1), float(sy)))
+    start = (get("x0", lambda r: parse_number(r, x0, x1), float(sx)), get("y0", lambda r: parse_number(r, y0, y1), float(sy)))
 
     def parse_arrows(raw):
         items = [a for a in raw.split(",") if a]
         if any(a not in ARROWS for a in items):
-            raise _Bad("unknown_value")
+            raise BadValue("unknown_value")
         return tuple(a for a in ARROWS if a in items)
     arrows = get("arrows", parse_arrows, ())
-    view3d = get("view3d", lambda r: _choice(r, ("0", "1")) == "1", False)
-    inside = get("inside", lambda r: _choice(r, tuple(optimizers)), "")
-    step = get("step", lambda r: _number(r, -1, steps, True), -1)
-    tol = get("tol", lambda r: _number(r, TOL[1], TOL[2]), TOL[0])
-    present = get("present", lambda r: _choice(r, ("0", "1")) == "1", False)
+    view3d = get("view3d", lambda r: parse_choice(r, ("0", "1")) == "1", False)
+    inside = get("inside", lambda r: parse_choice(r, tuple(optimizers)), "")
+    step = get("step", lambda r: parse_number(r, -1, steps, True), -1)
+    tol = get("tol", lambda r: parse_number(r, TOL[1], TOL[2]), TOL[0])
+    present = get("present", lambda r: parse_choice(r, ("0", "1")) == "1", False)
 
     for k in q:
         if k not in used:
