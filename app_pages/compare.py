@@ -39,16 +39,12 @@ if cc.n_panels < 2 or (cc.mode != "settings" and not cc.base.optimizers):
 
 panels = cache.compare_race(cc.run_key(), cc)
 text = figure_text()
-viz_panels, series, tables = [], [], []
-for i, p in enumerate(panels):
+viz_panels = []
+for p in panels:
     surf = cache.surface(p.surface, tuple(sorted(p.surface_params.items())))
-    labels = present.legend_labels(p.lanes, status=cc.mode != "surfaces")
-    title = present.panel_title(p)
     runs = [(ln.optimizer, ln.result) for ln in p.lanes if ln.ok]
-    viz_panels.append(Panel(title, surf, runs, labels))
-    series += [(i, f"{i + 1}. {opt_name(oid)}" if cc.mode == "surfaces" else f"{i + 1}. {title}", oid, r, surf.f_min)
-               for oid, r in runs]
-    tables.append(leaderboard(p.lanes, surf, cc.base.tol))
+    viz_panels.append(Panel(present.panel_title(p), surf, runs,
+                            present.legend_labels(p.lanes, status=cc.mode != "surfaces")))
     for ln in p.lanes:
         if not ln.ok:
             notes_slot.error(t("engine_refused", name=opt_name(ln.optimizer), message=ln.error))
@@ -63,9 +59,12 @@ names = ["table", "loss"] + ([] if presenting else ["export"])
 tabs = dict(zip(names, widgets.lazy_tabs([t("tab_cmp_" + n) for n in names], key="x:below_panels")))
 if tabs["table"]:
     with tabs["table"]:
-        st.markdown(present.markdown_table(present.compare_table(panels, tables)))
+        tables = [leaderboard(p.lanes, vp.surface, cc.base.tol) for p, vp in zip(panels, viz_panels)]
+        st.markdown(present.markdown_table(present.compare_table([vp.title for vp in viz_panels], tables)))
 if tabs["loss"]:
     with tabs["loss"]:
+        series = [(i, f"{i + 1}. {opt_name(oid)}" if cc.mode == "surfaces" else f"{i + 1}. {vp.title}", oid, r,
+                   vp.surface.f_min) for i, vp in enumerate(viz_panels) for oid, r in vp.runs]
         st.plotly_chart(PrebuiltFigure(cache.compare_loss(fig_key, series, text, presenting)),
                         config={"displaylogo": False})
 if tabs.get("export"):

@@ -21,7 +21,7 @@ from optim_core.catalogue import OPTIMIZERS
 
 from .config import (Note, PlaygroundConfig, BadValue, parse_choice, parse_number, decode as decode_base,
                      encode as encode_base, fmt, safe_key, MAX_VALUE_CHARS)
-from .race import Lane, run_lanes
+from .race import run_lanes
 
 MODES = ("surfaces", "settings", "multiples")
 MAX_PANELS = 4
@@ -124,10 +124,6 @@ def run_panels(cc: CompareConfig) -> list[PanelRun]:
     for sub, diff in zip(panel_configs(cc), differences(cc)):
         out.append(PanelRun(sub.surface, sub.surface_params, run_lanes(sub), diff))
     return out
-
-
-def panel_lanes(panels: list[PanelRun]) -> list[tuple[int, Lane]]:
-    return [(i, ln) for i, p in enumerate(panels) for ln in p.lanes]
 
 
 # ---------------------------------------------------------------- URL form

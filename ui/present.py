@@ -130,16 +130,16 @@ def panel_title(panel: PanelRun) -> str:
     return " · ".join(parts)
 
 
-def compare_table(panels: list[PanelRun], rows_per_panel: list[list[Row]]) -> list[dict]:
+def compare_table(titles: list[str], rows_per_panel: list[list[Row]]) -> list[dict]:
     """One row per (panel, optimizer): final loss, steps to the tolerance, status."""
     out = []
-    for i, (panel, rows) in enumerate(zip(panels, rows_per_panel), start=1):
+    for i, (title, rows) in enumerate(zip(titles, rows_per_panel), start=1):
         for r in rows:
             status = t("status_" + r.status)
             if r.status in ("diverged", "escaped"):
                 status = f"✖ {status} @ {r.status_step}"
             out.append({
-                t("col_panel"): f"{i}. {panel_title(panel)}",
+                t("col_panel"): f"{i}. {title}",
                 t("col_optimizer"): opt_name(r.optimizer),
                 t("col_lr"): fmt_num(r.lr),
                 t("col_final_loss"): fmt_num(r.final_loss, 4),

@@ -3,7 +3,6 @@ STRINGS = {
     "app_title": "Descent Lab",
     "page_playground": "Playground",
     "language": "Language / 语言",
-    "intro": "Pick a surface and some optimizers, press ▶ Play and watch them race downhill.",
     # sidebar
     "surface": "Surface",
     "surface_params": "Surface parameters",
@@ -66,7 +65,6 @@ STRINGS = {
     "caption": "{surface} · {n} optimizers × {steps} steps from ({x}, {y}).",
     "caption_all_ok": "Every run stayed on the map.",
     "caption_bad": "✖ {name} {status} at step {step}: {reason}.",
-    "decimated": "Long runs are drawn every {d}th step.",
     "click_hint": "Tip: click the map to start from there; ▶ plays in your browser.",
     # sections
     "view3d_title": "3-D view",

@@ -3,7 +3,6 @@ STRINGS = {
     "app_title": "下降实验室 Descent Lab",
     "page_playground": "游乐场",
     "language": "Language / 语言",
-    "intro": "选一个曲面和几个优化器，按 ▶ 播放，看它们竞相下山。",
     # sidebar
     "surface": "曲面",
     "surface_params": "曲面参数",
@@ -66,7 +65,6 @@ STRINGS = {
     "caption": "{surface} · {n} 个优化器 × {steps} 步，起点 ({x}, {y})。",
     "caption_all_ok": "所有轨迹都留在地图内。",
     "caption_bad": "✖ {name} 在第 {step} 步{status}：{reason}。",
-    "decimated": "步数较多时每 {d} 步画一个点。",
     "click_hint": "提示：点击地图即可从该处出发；▶ 在浏览器中播放。",
     # sections
     "view3d_title": "三维视图",

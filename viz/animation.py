@@ -74,16 +74,25 @@ class Track:
             self._memo[s] = self._state(s)
         return self._memo[s]
 
-    def _state(self, s):
+    def _at(self, s):
+        """(step, index of the last display point ≤ it, head point) at step ``s``."""
         s = min(s, self.n - 1)
-        q = int(np.searchsorted(self.idx, s, side="right")) - 1       # last display point ≤ s
+        return s, int(np.searchsorted(self.idx, s, side="right")) - 1, self.xy[s]
+
+    def _ending_at_head(self, pts, s, q, head):
+        return pts if self.idx[q] == s else np.vstack([pts, head[None, :]])
+
+    def _state(self, s):
+        s, q, head = self._at(s)
         done = [(j + 1) * self.size <= q for j in range(self.g)]
         c0 = (q // self.size) * self.size
-        tail = self.pts[c0:q + 1]
-        head = self.xy[s]
-        if self.idx[q] != s:
-            tail = np.vstack([tail, head[None, :]])
-        return done, tail, head, s >= self.n - 1
+        return done, self._ending_at_head(self.pts[c0:q + 1], s, q, head), head, s >= self.n - 1
+
+    def path_to(self, s):
+        """(the whole displayed path up to step ``s``, ending at the head; the head; at the end?):
+        for drawings that redraw the path each frame (the GIF)."""
+        s, q, head = self._at(s)
+        return self._ending_at_head(self.pts[:q + 1], s, q, head), head, s >= self.n - 1
 
 
 def arrow_vectors(result, kind):
@@ -139,12 +148,13 @@ def frame_plan(runs, shown_step, max_frames=c.MAX_FRAMES):
 
 
 def add_map(b: Builder, surface, runs, labels, *, shown, T, sty=c.NORMAL, xa="x", ya="y", arrows=(),
-            grid_n=0, legend_for=None, legend_name=None, mark_legend=True):
+            grid_n=0, legend_for=None, legend_name=None, named_marks=None):
     """Everything drawn on one map (axes ``xa``/``ya``): click grid (when ``grid_n``), minima,
     saddles, start, each path (chunks + growing tail), the heads, the runaway ✖ ends, arrows.
 
     ``legend_for``: the optimizer ids whose tail carries a legend entry (default: all);
-    ``mark_legend``: whether minima, saddles and start have legend entries (once per figure).
+    ``named_marks``: the names of minimum / saddle / start already in the legend — a set shared by
+    the maps of one figure, so each gets one legend entry, where first drawn (default: a new set).
     Returns the map's tracks.
     """
     x0, x1, y0, y1 = surface.domain
@@ -153,6 +163,12 @@ def add_map(b: Builder, surface, runs, labels, *, shown, T, sty=c.NORMAL, xa="x"
     tracks = [Track(oid, r, surface.domain) for oid, r in runs]
     legend_for = set(labels) if legend_for is None else set(legend_for)
     legend_name = legend_name or (lambda oid: labels.get(oid, oid))
+    named_marks = set() if named_marks is None else named_marks
+
+    def first_time(name) -> bool:
+        new = name not in named_marks
+        named_marks.add(name)
+        return new
     m = sty.mark
 
     if grid_n:
@@ -169,12 +185,12 @@ def add_map(b: Builder, surface, runs, labels, *, shown, T, sty=c.NORMAL, xa="x"
         if points:
             p = np.array(points)
             b.add({"type": "scatter", "x": c.rounded(p[:, 0], dec), "y": c.rounded(p[:, 1], dec), **axes,
-                   "mode": "markers", "name": name, "marker": marker, "showlegend": mark_legend,
+                   "mode": "markers", "name": name, "marker": marker, "showlegend": first_time(name),
                    "hovertemplate": "%{x}, %{y}<extra>" + name + "</extra>"})
     if runs:
         st0 = runs[0][1].xy[0]
         b.add({"type": "scatter", "x": c.rounded([st0[0]], dec), "y": c.rounded([st0[1]], dec), **axes,
-               "mode": "markers", "name": T["start"], "showlegend": mark_legend,
+               "mode": "markers", "name": T["start"], "showlegend": first_time(T["start"]),
                "marker": {"symbol": "circle-open", "size": round(24 * m), "color": "#000000",
                           "line": {"width": round(4 * m)}},
                "hovertemplate": "%{x}, %{y}<extra>" + T["start"] + "</extra>"})

@@ -17,6 +17,13 @@ def _positive(a):
     return np.where(np.isfinite(a) & (a > 0), a, np.nan)
 
 
+def _loss_curve(result, f_min, gap: bool):
+    """(display steps, the loss there): f − f* where positive when ``gap``, else f itself."""
+    idx = c.display_indices(len(result.loss))
+    loss = np.asarray(result.loss)[idx]
+    return idx, (_positive(loss - f_min) if gap else loss)
+
+
 def curves_figure(runs, labels, *, f_min=math.nan, minima=(), text=None, height=380):
     """Three side-by-side panels for all runs (log y where the values are positive)."""
     T = {**DEFAULT_TEXT, **(text or {})}
@@ -25,10 +32,8 @@ def curves_figure(runs, labels, *, f_min=math.nan, minima=(), text=None, height=
     m = np.asarray(minima, dtype=np.float64).reshape(-1, 2)
     for oid, r in runs:
         xy = np.asarray(r.xy)
-        idx = c.display_indices(len(xy))
+        idx, y1 = _loss_curve(r, f_min, gap)
         t = idx.tolist()
-        loss = np.asarray(r.loss)[idx]
-        y1 = _positive(loss - f_min) if gap else loss
         if m.size:
             d = np.sqrt(((xy[idx, None, :] - m[None]) ** 2).sum(axis=2)).min(axis=1)
         else:
@@ -78,9 +83,7 @@ def compare_loss_figure(series, *, text=None, height=360, present=False):
     gap = all(math.isfinite(f_min) for *_, f_min in series)
     data = []
     for panel, name, oid, r, f_min in series:
-        idx = c.display_indices(len(r.loss))
-        loss = np.asarray(r.loss)[idx]
-        y = _positive(loss - f_min) if gap else loss
+        idx, y = _loss_curve(r, f_min, gap)
         data.append({"type": "scatter", "mode": "lines", "x": idx.tolist(), "y": c.sig(y), "name": name,
                      "line": {"color": colour(oid), "width": sty.line - 1,
                               "dash": PANEL_DASHES[panel % len(PANEL_DASHES)]},

@@ -54,6 +54,12 @@ class Panel(NamedTuple):
     labels: dict
 
 
+def grid_shape(n: int) -> tuple[int, int]:
+    """(rows, columns) for ``n`` panels: one; side by side up to 2; then 2 × 2; then 2 rows of 3."""
+    cols = n if n <= 2 else (2 if n <= 4 else 3)
+    return math.ceil(n / cols), cols
+
+
 def decimals_for(span: float, digits: int = 4) -> int:
     """Decimal places that keep ``digits`` significant digits over a range of size ``span``."""
     if not math.isfinite(span) or span <= 0:

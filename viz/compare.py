@@ -7,11 +7,11 @@ image on its axes, at equal x/y scales.
 """
 from __future__ import annotations
 
-import math
 
 from . import animation as anim
 from . import common as c
 from .background import layout_image
+from .common import grid_shape
 
 DEFAULT_TEXT = dict(anim.DEFAULT_TEXT)
 LEGEND_WIDTH = 0.2               # of the figure's width, right of the panels, when there is a legend
@@ -35,12 +35,6 @@ def figure_height(panels, *, legend: bool, present: bool) -> int:
     gap = GAP_ROWS_FONTS * c.style_for(present).font
     maps = min(MAX_MAPS_HEIGHT[present], rows * panel_w / aspect + (rows - 1) * gap)
     return int(max(MIN_MAPS_HEIGHT, maps) + MARGIN["t"] + anim.CONTROLS_MARGIN[present])
-
-
-def grid_shape(n: int) -> tuple[int, int]:
-    """(rows, columns) for ``n`` panels: side by side up to 2, then 2 × 2, then 2 × 3."""
-    cols = n if n <= 2 else (2 if n <= 4 else 3)
-    return math.ceil(n / cols), cols
 
 
 def panel_domains(n: int, right: float = 1.0, gap_x: float = 0.09, gap_y: float = 0.12):
@@ -76,14 +70,14 @@ def compare_figure(panels, *, legend=True, shown_step=None, arrows=(), text=None
     gap_y = GAP_ROWS_FONTS * sty.font / max(1.0, height - MARGIN["t"] - bottom)
     b = anim.Builder()
     layout_axes, images, annotations = {}, [], []
-    named = set()
+    named, named_marks = set(), set()      # optimizers and marks already in the legend
     for i, (p, (xdom, ydom)) in enumerate(zip(panels, panel_domains(n, right, gap_y=gap_y))):
         k = "" if i == 0 else str(i + 1)
         xa, ya = "x" + k, "y" + k
         first_here = [oid for oid, _ in p.runs if oid not in named]
         named.update(first_here)
         anim.add_map(b, p.surface, p.runs, p.labels, shown=shown, T=T, sty=sty, xa=xa, ya=ya, arrows=arrows,
-                     legend_for=first_here if legend else (), mark_legend=False,
+                     legend_for=first_here if legend else (), named_marks=named_marks,
                      legend_name=lambda oid, p=p: p.labels.get(oid, oid).replace("<br>", " · "))
         axes = anim.map_axes(p.surface, xdom=xdom, ydom=ydom, xa=xa, ya=ya, T=T, sty=sty,
                              x_title=False, constraintoward="top")
@@ -93,12 +87,6 @@ def compare_figure(panels, *, legend=True, shown_step=None, arrows=(), text=None
         annotations.append({"text": f"<b>{p.title}</b>", "xref": f"{xa} domain", "yref": f"{ya} domain",
                             "x": 0.5, "y": 1.0, "xanchor": "center", "yanchor": "bottom", "showarrow": False,
                             "font": {"size": sty.font - (1 if n <= 2 else 2)}})
-    if legend:          # minimum / saddle / start: one legend entry each, where first drawn
-        seen = set()
-        for tr in b.data:
-            if tr["name"] in (T["minimum"], T["saddle"], T["start"]):
-                tr["showlegend"] = tr["name"] not in seen
-                seen.add(tr["name"])
     updatemenus, sliders = anim.controls(fsteps, shown, T, sty=sty, plot_height=height - MARGIN["t"] - bottom)
     layout = {
         **c.template_layout(sty),

@@ -29,8 +29,9 @@ from matplotlib.lines import Line2D
 from PIL import Image
 
 from . import common as c
+from .animation import Track
 from .background import contour_png as _band_png  # the app's band rendering, at our size
-from .palette import colour
+from .palette import SYMBOLS, colour
 
 log = logging.getLogger(__name__)
 
@@ -52,15 +53,15 @@ CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans CJK TC", "N
 _CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 DEFAULT_TEXT = {"step_counter": "step {t} / {n}", "start": "start", "minimum": "minimum", "saddle": "saddle point"}
-ZH_TEXT = {"step_counter": "第 {t} / {n} 步", "start": "起点", "minimum": "极小点", "saddle": "鞍点"}
 
-# Plotly symbols (viz.palette) as matplotlib markers: one distinct shape per optimizer, so no pair
-# is told apart by colour alone here either. (n, 1, 0) is an n-pointed star.
-MARKERS = {
-    "sgd": "o", "momentum": "s", "nag": "D", "adagrad": "^", "rmsprop": "p", "adam": "*", "amsgrad": "h",
-    "asgd": "8", "rprop": "v", "adadelta": "P", "adamw": "H", "nadam": "<", "radam": ">",
-    "newton": (4, 1, 0), "diag_newton": "d", "bfgs": (6, 1, 0),
+# viz.palette's Plotly head symbols as matplotlib markers: the GIF keeps each optimizer's shape,
+# so no pair is told apart by colour alone here either. (n, 1, 0) is an n-pointed star.
+SYMBOL_MARKERS = {
+    "circle": "o", "square": "s", "diamond": "D", "triangle-up": "^", "pentagon": "p", "star": "*",
+    "hexagon": "h", "circle-open-dot": "8", "triangle-down": "v", "cross": "P", "star-square": "H",
+    "hourglass": "<", "bowtie": ">", "square-x": (4, 1, 0), "diamond-wide": "d", "hexagram": (6, 1, 0),
 }
+MARKERS = {oid: SYMBOL_MARKERS[sym] for oid, sym in SYMBOLS.items()}
 # thin shapes look smaller than a disc of the same size: drawn larger so every head reads alike
 MARKER_SCALE = {"*": 1.45, (4, 1, 0): 1.35, (6, 1, 0): 1.35, "d": 1.15, "<": 1.1, ">": 1.1, "^": 1.1, "v": 1.1}
 END_MARKER = "X"                    # where a diverged / escaped path leaves the map (the app's ✖)
@@ -170,11 +171,6 @@ def _shared_label(oid: str, labels: list[str]) -> str:
 
 # --------------------------------------------------------------------------- layout
 
-def grid_shape(n_panels: int) -> tuple[int, int]:
-    """(rows, columns) of the panels: 1 full; 2 side by side; 3–4 in 2×2; 5–6 in 2 rows of 3."""
-    return {1: (1, 1), 2: (1, 2), 3: (2, 2), 4: (2, 2), 5: (2, 3), 6: (2, 3)}[n_panels]
-
-
 SUPERSAMPLE_PIXELS = 2_000_000      # the band image is drawn at up to 2× the panel's size within this budget
 
 
@@ -205,24 +201,21 @@ def _fit_title(text_artist, max_px: float, renderer, min_pt: float) -> None:
 
 
 class _Track:
-    """One optimizer's path on one panel, as Line2D artists updated frame by frame."""
+    """One optimizer's path on one panel (``viz.animation.Track``) as Line2D artists, updated
+    frame by frame."""
 
     def __init__(self, ax, oid, result, domain, sc):
-        self.n = len(result.xy)
-        self.idx = c.display_indices(self.n)
-        self.xy = c.clip_path(result.xy, domain)
-        self.pts = self.xy[self.idx]
+        self.track = Track(oid, result, domain)
         col = colour(oid)
         self.line = Line2D([], [], color=col, lw=sc["line"], solid_capstyle="round", solid_joinstyle="round",
                            zorder=4)
-        marker = MARKERS.get(oid, "o")
+        marker = MARKERS[oid]
         self.head = Line2D([], [], ls="none", marker=marker, ms=sc["head"] * MARKER_SCALE.get(marker, 1.0),
                            mfc=col, mec="#ffffff", mew=sc["head_edge"], zorder=5)
-        self.runaway = result.status in ("diverged", "escaped")
         self.end = None
         artists = [self.line, self.head]
-        if self.runaway:
-            e = c.exit_point(result.xy, domain)
+        if self.track.runaway:
+            e = self.track.end
             self.end = Line2D([e[0]], [e[1]], ls="none", marker=END_MARKER, ms=sc["end"], mfc=col, mec="#000000",
                               mew=sc["end_edge"], zorder=6, visible=False, clip_on=False)   # whole, as in the app
             artists.append(self.end)
@@ -232,15 +225,9 @@ class _Track:
 
     def show(self, s: int) -> None:
         """Draw the path up to step ``s`` (held at its end when the run stopped earlier)."""
-        s = min(s, self.n - 1)
-        q = int(np.searchsorted(self.idx, s, side="right")) - 1
-        path = self.pts[:q + 1]
-        head = self.xy[s]
-        if self.idx[q] != s:
-            path = np.vstack([path, head[None, :]])
+        path, head, at_end = self.track.path_to(s)
         self.line.set_data(path[:, 0], path[:, 1])
-        at_end = s >= self.n - 1
-        if np.isfinite(head).all() and not (self.runaway and at_end):
+        if np.isfinite(head).all() and not (self.track.runaway and at_end):
             self.head.set_data([head[0]], [head[1]])
         else:
             self.head.set_data([], [])
@@ -263,7 +250,7 @@ class _Scene:
     """The figure of ``panels`` with every artist in place; ``show(s)`` moves it to step ``s``."""
 
     def __init__(self, panels, text, lang, size):
-        T = {**DEFAULT_TEXT, **(ZH_TEXT if lang == "zh" else {}), **(text or {})}
+        T = {**DEFAULT_TEXT, **(text or {})}       # the app passes its catalogue's words (ui.i18n.figure_text)
         self.T = T
         W, H = size
         self.size = size
@@ -312,7 +299,7 @@ class _Scene:
         # the panels: cells of a grid, each map fitted to its cell at equal x/y scale; rows and
         # columns then shrink to their largest map and the whole block is centred, so the counter
         # and the legend sit close to the maps instead of at the far edges of the image
-        rows, cols = grid_shape(len(panels))
+        rows, cols = c.grid_shape(len(panels))
         title_h = px["title"] * 1.7
         left_ticks = px["tick"] * 3.4
         bottom_ticks = px["tick"] * 2.0
@@ -376,7 +363,7 @@ class _Scene:
     def _legend_handle(kind, oid, sc):
         if kind == "optimizer":
             col = colour(oid)
-            marker = MARKERS.get(oid, "o")
+            marker = MARKERS[oid]
             return Line2D([], [], color=col, lw=sc["line"] * 1.3, marker=marker,
                           ms=sc["head"] * 0.9 * MARKER_SCALE.get(marker, 1.0),
                           mfc=col, mec="#ffffff", mew=sc["head_edge"])
