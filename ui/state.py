@@ -57,6 +57,7 @@ def url_sync(page: str):
     q = _query()
     flat = {k: (v[-1] if v else "") for k, v in q.items()}
     switched = ss.get(_PAGE) not in (None, page)
+    ss[_PAGE] = page
     widgets.keep_widget_state()
     if ss.get(_LAST) != _canonical(flat) and not (switched and not flat):
         lang_before = lang()
@@ -65,10 +66,8 @@ def url_sync(page: str):
         ss[_NOTES] = notes
         ss[_NOTES_FOR] = _canonical(codec.encode(cfg))
         ss[_LAST] = _canonical(flat)
-        ss[_PAGE] = page
         if lang() != lang_before:      # the page names in the navigation were drawn in the old language
             st.rerun()
-    ss[_PAGE] = page
     ss[_CFG] = None
     try:
         yield
