@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import inspect
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -158,8 +160,9 @@ def _common(optimizer, surface, steps, hyper, schedule, surface_params, grad_noi
         if bsize == n_samples:
             bsize = 0  # the full batch is the exact gradient
     u = _check_float("underflow", underflow, 0.0, 1.0)
-    box = np.array(surf.escape_box)
-    return spec, resolved, surf, steps, sched, sigma, bsize, u, box, n_samples
+    problem = engine.Problem(surf.code, surf.packed, tuple(map(float, surf.escape_box)), sched, sigma, bsize,
+                             u, n_samples)
+    return spec, resolved, surf, steps, problem
 
 
 def _refuse_unknown_options(fn, unknown: dict) -> None:
@@ -179,7 +182,7 @@ def run(optimizer, surface, start, steps, hyper=None, *, schedule=None, surface_
     it to zero before they enter second-moment accumulators (a float16 simulation).
     """
     _refuse_unknown_options(run, unknown)
-    spec, resolved, surf, steps, sched, sigma, bsize, u, box, n_samples = _common(
+    spec, resolved, surf, steps, problem = _common(
         optimizer, surface, steps, hyper, schedule, surface_params, grad_noise, batch_size, underflow,
         MAX_STEPS)
     x0 = _check_start(start)
@@ -188,20 +191,26 @@ def run(optimizer, surface, start, steps, hyper=None, *, schedule=None, surface_
     xy = np.empty((steps + 1, 2))
     raw = np.empty((steps + 1, 2))
     loss = np.empty(steps + 1)
-    diag = np.empty((steps, engine.N_DIAG))
-    k, status, status_step, reason = engine.trajectory(
-        spec.code, hp[None, :], surf.code, surf.packed, x0[None, :], steps, sched, sigma,
-        np.array([seed], dtype=np.int64), bsize, u, box, n_samples, xy, loss, diag, raw)
-    diag = diag[:k]
-    extra = {"grad": diag[:, 0:2], "update": diag[:, 2:4], "lr": diag[:, 4], "eff_lr": diag[:, 9:11]}
-    if "velocity" in spec.diagnostics:
-        extra["velocity"] = diag[:, 5:7]
-    if "second_moment" in spec.diagnostics:
-        extra["second_moment"] = diag[:, 7:9]
-    if spec.id == "asgd":
+    diag = np.empty((steps, len(engine.DIAG_COLUMNS)))
+    k, status, status_step, reason = engine.trajectory_kernel(spec.id)(problem, hp[:len(spec.hyper)], x0, steps, seed, xy, loss,
+                                                                      diag, raw)
+    extra = {name: diag[:k, cols] for name, cols in _extra_columns(spec).items()}
+    if "raw_xy" in spec.diagnostics:
         extra["raw_xy"] = raw[:k + 1]
     return RunResult(spec.id, surf.id, resolved, xy[:k + 1], loss[:k + 1],
                      engine.STATUS_NAMES[int(status)], int(status_step), REASONS[int(reason)], extra)
+
+
+_ALWAYS = ("grad", "update", "lr", "eff_lr")
+
+
+def _extra_columns(spec: OptimizerSpec) -> dict:
+    """``res.extra`` name -> the diagnostics columns it takes (a slice, or one column for lr)."""
+    col = engine.DIAG_COLUMNS.index
+    out = {}
+    for name in _ALWAYS + tuple(d for d in spec.diagnostics if d in ("velocity", "second_moment")):
+        out[name] = col(name) if name == "lr" else slice(col(name + "_x"), col(name + "_y") + 1)
+    return out
 
 
 def run_many(optimizer, surface, starts, steps, hyper=None, *, hyper_grid=None, tol=1e-6, seeds=None,
@@ -214,7 +223,7 @@ def run_many(optimizer, surface, starts, steps, hyper=None, *, hyper_grid=None, 
     steps ≤ 20,000, n × steps ≤ 5·10⁹. ``steps_to_tol``: first t with f(θ_t) − f* ≤ tol (−1: never).
     """
     _refuse_unknown_options(run_many, unknown)
-    spec, resolved, surf, steps, sched, sigma, bsize, u, box, n_samples = _common(
+    spec, resolved, surf, steps, problem = _common(
         optimizer, surface, steps, hyper, schedule, surface_params, grad_noise, batch_size, underflow,
         MAX_STEPS)
     lengths = {}
@@ -276,6 +285,28 @@ def run_many(optimizer, surface, starts, steps, hyper=None, *, hyper_grid=None, 
     final_loss = np.empty(n)
     status = np.empty(n, dtype=np.int8)
     tol_steps = np.empty(n, dtype=np.int64)
-    engine.grid(spec.code, hps, surf.code, surf.packed, starts_arr, steps, sched, sigma, seeds_arr, bsize,
-                u, box, n_samples, surf.f_min, tol, final_xy, final_loss, status, tol_steps)
+    kernel = engine.grid_kernel(spec.id)
+
+    def rows(r0, r1):
+        kernel(problem, hps[r0:r1], starts_arr[r0:r1], seeds_arr[r0:r1], steps, surf.f_min, tol,
+               final_xy[r0:r1], final_loss[r0:r1], status[r0:r1], tol_steps[r0:r1])
+
+    _in_parallel(rows, n)
     return GridResult(final_xy, final_loss, status, tol_steps)
+
+
+_THREADS = os.cpu_count() or 1
+_POOL = ThreadPoolExecutor(max_workers=_THREADS, thread_name_prefix="optim_core")
+
+
+def _in_parallel(rows, n: int) -> None:
+    """rows(r0, r1) over [0, n) in chunks of whole blocks, one thread per core (the kernels release
+    the GIL). A few chunks per thread balance blocks whose runs stop early. One pool for the whole
+    process, so concurrent callers (app sessions) share the cores instead of oversubscribing them."""
+    per = engine.BLOCK * max(1, -(-n // (engine.BLOCK * _THREADS * 4)))
+    chunks = [(r0, min(n, r0 + per)) for r0 in range(0, n, per)]
+    if len(chunks) == 1:
+        rows(*chunks[0])
+        return
+    for f in [_POOL.submit(rows, r0, r1) for r0, r1 in chunks]:
+        f.result()

@@ -4,8 +4,8 @@ Each entry names its hyperparameters (torch.optim's names where torch has the kn
 defaults and teaching ranges, its variants, its update rule in LaTeX, the diagnostics it
 produces and its source. The engine, the CLI and the app all read this one table.
 
-To add an optimizer: write its rule in ``optim_core/rules.py``, give it the next code in
-``rules.dispatch``, and add an ``OptimizerSpec`` below.
+To add an optimizer: write its rule in a module of ``optim_core/rules/`` (its ``Hyper`` fields are
+the names below, in order) and add an ``OptimizerSpec`` below.
 """
 from __future__ import annotations
 
@@ -33,16 +33,15 @@ class Hyper:
 @dataclass(frozen=True)
 class OptimizerSpec:
     id: str
-    code: int
     name: str
     name_zh: str
     family: str                   # basic | momentum | adaptive | second-order
-    hyper: tuple                  # Hyper, in kernel order: hyper[0] is always lr
+    hyper: tuple                  # Hyper, in the rule's order: hyper[0] is always lr
     rule: str                     # LaTeX of the update, default variant
     summary: str
     summary_zh: str
     source: str
-    diagnostics: tuple = ()       # optional res.extra keys besides grad/update/lr/eff_lr
+    diagnostics: tuple = ()       # what it reports besides grad/update/lr/eff_lr: velocity, second_moment, raw_xy
     variant_rules: dict = field(default_factory=dict)   # variant value -> LaTeX
     schedulable: bool = True
 
@@ -84,13 +83,13 @@ ADAM_RULE = (r"m_t=\beta_1 m_{t-1}+(1-\beta_1)g_t,\;v_t=\beta_2 v_{t-1}+(1-\beta
 
 OPTIMIZER_LIST = [
     OptimizerSpec(
-        "sgd", 0, "SGD", "SGD（梯度下降）", "basic", (_lr(0.01),),
+        "sgd", "SGD", "SGD（梯度下降）", "basic", (_lr(0.01),),
         r"\theta_t=\theta_{t-1}-\eta\,g_t",
         "Step against the gradient. GD, SGD and mini-batch GD differ only in the gradient used.",
         "沿负梯度走一步。批量、随机与小批量梯度下降只是所用梯度不同。",
         "Robbins & Monro 1951; torch.optim.SGD"),
     OptimizerSpec(
-        "momentum", 1, "Momentum", "动量法", "momentum",
+        "momentum", "Momentum", "动量法", "momentum",
         (_lr(0.01), _momentum(),
          Hyper("dampening", 0.0, 0.0, 0.9999, help="dampening of the new gradient (classic form)",
                help_zh="新梯度的阻尼（classic 形式）"),
@@ -103,7 +102,7 @@ OPTIMIZER_LIST = [
         {"ema": r"v_t=\mu v_{t-1}+(1-\mu)g_t,\;\theta_t=\theta_{t-1}-\eta v_t",
          "lr_inside": r"v_t=\mu v_{t-1}+\eta g_t,\;\theta_t=\theta_{t-1}-v_t"}),
     OptimizerSpec(
-        "nag", 2, "Nesterov (NAG)", "Nesterov 加速梯度", "momentum",
+        "nag", "Nesterov (NAG)", "Nesterov 加速梯度", "momentum",
         (_lr(0.01), _momentum(),
          Hyper("variant", "notes", choices=("notes", "pytorch"),
                help="look-ahead form of the notes, or torch.optim.SGD(nesterov=True)",
@@ -114,7 +113,7 @@ OPTIMIZER_LIST = [
         "Nesterov 1983; Sutskever et al. 2013", ("velocity",),
         {"pytorch": r"b_t=\mu b_{t-1}+g_t\;(b_1=g_1),\;\theta_t=\theta_{t-1}-\eta\,(g_t+\mu b_t)"}),
     OptimizerSpec(
-        "asgd", 3, "Averaged SGD", "平均随机梯度下降 (ASGD)", "momentum",
+        "asgd", "Averaged SGD", "平均随机梯度下降 (ASGD)", "momentum",
         (_lr(0.01),
          Hyper("alpha", 0.99, 0.0, 0.9999, help="averaging weight α (0: arithmetic mean)",
                help_zh="滑动平均系数 α（0 表示算术平均）"),
@@ -123,9 +122,9 @@ OPTIMIZER_LIST = [
         r"\theta_t=\theta_{t-1}-\eta g_t,\;\bar\theta_t=\alpha\bar\theta_{t-1}+(1-\alpha)\theta_t\;(t\ge t_0)",
         "Plain SGD whose iterates are averaged: the average is calmer than the noisy path.",
         "对普通 SGD 的迭代点取平均：平均点比带噪路径更平稳。",
-        "Polyak & Juditsky 1992; course notes", ()),
+        "Polyak & Juditsky 1992; course notes", ("raw_xy",)),
     OptimizerSpec(
-        "rprop", 4, "Rprop", "Rprop", "adaptive",
+        "rprop", "Rprop", "Rprop", "adaptive",
         (_lr(0.01, help="initial step size", help_zh="初始步长"),
          Hyper("eta_minus", 0.5, 0.01, 0.99, help="shrink factor on a sign change", help_zh="符号改变时的缩小因子"),
          Hyper("eta_plus", 1.2, 1.01, 5.0, help="growth factor while the sign holds", help_zh="符号不变时的放大因子"),
@@ -136,7 +135,7 @@ OPTIMIZER_LIST = [
         "只看梯度的符号；每个坐标各自放大或缩小步长。",
         "Riedmiller & Braun 1993; torch.optim.Rprop", (), schedulable=False),
     OptimizerSpec(
-        "adagrad", 5, "AdaGrad", "AdaGrad", "adaptive",
+        "adagrad", "AdaGrad", "AdaGrad", "adaptive",
         (_lr(0.1), Hyper("lr_decay", 0.0, 0.0, 1.0, help="lr decay per step", help_zh="每步学习率衰减"),
          Hyper("initial_accumulator_value", 0.0, 0.0, 10.0, help="starting value of the sum of squares",
                help_zh="平方和的初始值"),
@@ -146,7 +145,7 @@ OPTIMIZER_LIST = [
         "除以历史梯度平方和的平方根：陡峭方向的步长永久变小。",
         "Duchi et al. 2011; torch.optim.Adagrad", ("second_moment",)),
     OptimizerSpec(
-        "adadelta", 6, "AdaDelta", "AdaDelta", "adaptive",
+        "adadelta", "AdaDelta", "AdaDelta", "adaptive",
         (_lr(1.0, 0.01, 10.0, help="multiplier of the update", help_zh="更新的乘数"),
          Hyper("rho", 0.9, 0.0, 0.9999, help="decay ρ of both averages", help_zh="两个滑动平均的衰减率 ρ"),
          _eps(1e-6)),
@@ -156,7 +155,7 @@ OPTIMIZER_LIST = [
         "不需要学习率：步长的量纲来自过去更新量的平均。",
         "Zeiler 2012; torch.optim.Adadelta", ("second_moment",)),
     OptimizerSpec(
-        "rmsprop", 7, "RMSProp", "RMSProp", "adaptive",
+        "rmsprop", "RMSProp", "RMSProp", "adaptive",
         (_lr(0.01), Hyper("alpha", 0.99, 0.0, 0.9999, help="decay α of the squared average",
                           help_zh="平方梯度滑动平均的衰减率 α"),
          _eps(1e-8), _momentum(0.0),
@@ -167,14 +166,14 @@ OPTIMIZER_LIST = [
         "带遗忘的 AdaGrad：走过陡峭段后步长还能恢复。",
         "Hinton 2012 (lecture 6e); torch.optim.RMSprop", ("velocity", "second_moment")),
     OptimizerSpec(
-        "adam", 8, "Adam", "Adam", "adaptive",
+        "adam", "Adam", "Adam", "adaptive",
         (_lr(0.01), *_betas(), _eps(), _weight_decay(0.0)),
         ADAM_RULE,
         "Momentum plus RMSProp scaling, both bias-corrected: the default of deep learning.",
         "动量加 RMSProp 式缩放，并做偏差修正：深度学习的默认选择。",
         "Kingma & Ba 2015; torch.optim.Adam", ("velocity", "second_moment")),
     OptimizerSpec(
-        "amsgrad", 9, "AMSGrad", "AMSGrad", "adaptive",
+        "amsgrad", "AMSGrad", "AMSGrad", "adaptive",
         (_lr(0.01), *_betas(), _eps(), _weight_decay(0.0)),
         r"\hat v^{\max}_t=\max(\hat v^{\max}_{t-1},v_t),\;\theta_t=\theta_{t-1}-\frac{\eta}{1-\beta_1^t}"
         r"\frac{m_t}{\sqrt{\hat v^{\max}_t}/\sqrt{1-\beta_2^t}+\epsilon}",
@@ -182,14 +181,14 @@ OPTIMIZER_LIST = [
         "分母永不减小的 Adam，恢复了收敛性保证。",
         "Reddi et al. 2018; torch.optim.Adam(amsgrad=True)", ("velocity", "second_moment")),
     OptimizerSpec(
-        "adamw", 10, "AdamW", "AdamW", "adaptive",
+        "adamw", "AdamW", "AdamW", "adaptive",
         (_lr(0.01), *_betas(), _eps(), _weight_decay(0.01)),
         r"\theta\leftarrow\theta(1-\eta\lambda),\;\text{then the Adam step}",
         "Adam with weight decay applied to the weights directly, not through the gradient.",
         "权重衰减直接作用于参数，而不是混进梯度的 Adam。",
         "Loshchilov & Hutter 2019; torch.optim.AdamW", ("velocity", "second_moment")),
     OptimizerSpec(
-        "nadam", 11, "Nadam", "Nadam", "adaptive",
+        "nadam", "Nadam", "Nadam", "adaptive",
         (_lr(0.01), *_betas(), _eps(),
          Hyper("momentum_decay", 0.004, 0.0, 0.1, help="momentum decay ψ (pytorch variant)",
                help_zh="动量衰减 ψ（pytorch 变体）"),
@@ -202,7 +201,7 @@ OPTIMIZER_LIST = [
         {"pytorch": r"\mu_t=\beta_1(1-\tfrac12 0.96^{t\psi}),\;\theta_t=\theta_{t-1}-\eta\Big[\frac{(1-\mu_t)g_t}{1-\prod_{i\le t}\mu_i}"
                     r"+\frac{\mu_{t+1}m_t}{1-\prod_{i\le t+1}\mu_i}\Big]\Big/\Big(\sqrt{v_t/(1-\beta_2^t)}+\epsilon\Big)"}),
     OptimizerSpec(
-        "radam", 12, "RAdam", "RAdam", "adaptive",
+        "radam", "RAdam", "RAdam", "adaptive",
         (_lr(0.01), *_betas(), _eps(),
          Hyper("threshold", 5.0, 4.0, 100.0, help="rectify once ρ_t exceeds this (paper 4, torch 5)",
                help_zh="ρ_t 超过此值才启用修正（论文 4，torch 5）")),
@@ -212,21 +211,21 @@ OPTIMIZER_LIST = [
         "等到方差估计可靠后才启用自适应缩放，并加以修正的 Adam。",
         "Liu et al. 2020; torch.optim.RAdam", ("velocity", "second_moment")),
     OptimizerSpec(
-        "newton", 13, "Newton", "牛顿法", "second-order",
+        "newton", "Newton", "牛顿法", "second-order",
         (_lr(1.0, 0.01, 2.0, help="step multiplier", help_zh="步长乘数"), _damping()),
         r"\theta_t=\theta_{t-1}-\eta\,(H+\lambda I)^{-1}g_t",
         "Uses the exact curvature: one step to the minimum of a bowl, but also drawn to saddles.",
         "利用精确曲率：碗状函数一步到位，但也会被鞍点吸引。",
         "Newton–Raphson; course notes", ()),
     OptimizerSpec(
-        "diag_newton", 14, "Diagonal Newton", "对角牛顿（拟牛顿）", "second-order",
+        "diag_newton", "Diagonal Newton", "对角牛顿（拟牛顿）", "second-order",
         (_lr(1.0, 0.01, 2.0, help="step multiplier", help_zh="步长乘数"), _damping()),
         r"\theta_{t,i}=\theta_{t-1,i}-\eta\,\frac{g_{t,i}}{H_{ii}+\lambda}",
         "Keeps only the diagonal of the Hessian: exact on axis-aligned bowls, not on rotated ones.",
         "只保留 Hessian 的对角线：对轴对齐的碗精确，对旋转的碗不行。",
         "Becker & LeCun 1988; course notes", ()),
     OptimizerSpec(
-        "bfgs", 15, "BFGS", "BFGS 拟牛顿", "second-order",
+        "bfgs", "BFGS", "BFGS 拟牛顿", "second-order",
         (_lr(1.0, 0.01, 2.0, help="first trial step of the line search", help_zh="线搜索的初始试探步长"),),
         r"d_t=-B_t g_t,\;\theta_t=\theta_{t-1}+\alpha_t d_t\ (\text{Armijo}),\;"
         r"B_{t+1}=(I-\rho sy^\top)B_t(I-\rho ys^\top)+\rho ss^\top",

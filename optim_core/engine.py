@@ -1,25 +1,36 @@
-"""The compiled drivers: one trajectory with diagnostics, or many final points in parallel.
+"""The compiled drivers, specialised per optimizer: one trajectory with diagnostics, or the final
+values of many runs in blocks of lanes.
 
-Both drivers advance runs through the same ``_step`` on a block of lanes (``rules``), so
-``run_many`` reproduces ``run`` bit for bit. ``run`` is a block of one lane; ``run_many`` gives
-each thread blocks of ``BLOCK`` lanes, which lets the CPU overlap independent runs (a single
-run is a chain of dependent divisions and square roots). Optimizer and surface are integer
-codes: the whole engine compiles once.
+Each optimizer gets two kernels of its own (``trajectory_kernel(id)``, ``grid_kernel(id)``): the
+driver templates below, bound to that optimizer's rule (``RULE``), hyperparameter and state types.
+A kernel therefore contains one rule, not sixteen, and compiles in seconds; it is compiled on
+first use and cached on disk in a directory keyed by the sources it is built from
+(``surfaces.jit_cache``), so editing one rule recompiles only that rule's kernels.
+
+Both drivers advance a run through the same rule and the same stop checks, so ``run_many``
+reproduces ``run`` bit for bit. The grid kernel advances a block of ``BLOCK`` runs one step at a
+time, which lets the CPU overlap independent runs (a single run is a chain of dependent divisions
+and square roots); ``api.run_many`` spreads blocks over one thread per core (the kernels release
+the GIL).
 """
 import math
+import threading
+import types
+from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
-from numba import njit, prange
+from numba.np.unsafe.ndarray import to_fixed_tuple
 
 from surfaces import kernels as surf
+from surfaces.jit_cache import ROOT, njit_unit
 
-from .oracle import normal_pair, shuffle_epoch
-from .rules import OK, SINGULAR_HESSIAN, dispatch
+from .oracle import noise, shuffle_epoch
+from .rules import RULES
+from .rules.common import OK, SINGULAR_HESSIAN
 from .schedules import lr_at
 
-N_STATE = 16
-N_DIAG = 11  # grad(2) update(2) lr velocity(2) second_moment(2) eff_lr(2)
-BLOCK = 64   # lanes per block in run_many
+BLOCK = 64   # runs advanced together in a grid kernel
 
 RUNNING, DIVERGED, ESCAPED = -1, 1, 2
 STATUS_NAMES = {0: "ok", 1: "diverged", 2: "escaped"}
@@ -27,157 +38,200 @@ STATUS_NAMES = {0: "ok", 1: "diverged", 2: "escaped"}
 R_NONE, R_NONFINITE, R_TOO_LARGE, R_ESCAPED, R_SINGULAR, R_ZERO_CURVATURE = 0, 1, 2, 3, 4, 5
 BOUND = 1e6
 
+# The trajectory kernel's diagnostics, one column each, in this order (``api.run`` names them).
+DIAG_COLUMNS = ("grad_x", "grad_y", "update_x", "update_y", "lr", "velocity_x", "velocity_y",
+                "second_moment_x", "second_moment_y", "eff_lr_x", "eff_lr_y")
 
-@njit(cache=True, nogil=True)
-def _workspace(starts, n_samples):
-    """Per-lane arrays: θ, state, gradient, diagnostics, lr, noise, sample order, status code."""
-    k = starts.shape[0]
-    order = np.empty((k, n_samples), dtype=np.int64)
-    return (starts.copy(), np.zeros((k, N_STATE)), np.zeros((k, 2)), np.zeros((k, 8)), np.zeros(k),
-            np.zeros((k, 2)), order, np.zeros(k, dtype=np.int64))
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _step(oid, hp, sid, h, sp, sched, sigma, seeds, bsize, u, t, ws):
-    """Step t for every lane. Noise and batch depend only on (seed, t), never on the optimizer
-    (common random numbers)."""
-    th, st, g, d, lr, noise, order, code = ws
-    lanes = th.shape[0]
-    lo = hi = 0
-    if bsize > 0:
-        per_epoch = order.shape[1] // bsize
-        epoch, j = divmod(t - 1, per_epoch)
-        if j == 0:
-            for k in range(lanes):
-                shuffle_epoch(seeds[k], epoch, order[k])
-        lo, hi = j * bsize, (j + 1) * bsize
-    if sigma > 0.0:
-        for k in range(lanes):
-            z0, z1 = normal_pair(seeds[k], t)
-            noise[k, 0] = sigma * z0
-            noise[k, 1] = sigma * z1
-    factor = lr_at(sched, 1.0, t)  # the schedule's factor is the same for every lane
-    for k in range(lanes):
-        lr[k] = hp[k, 0] * factor
-        code[k] = OK
-    dispatch(oid, hp, lr, t, u, th, st, (sid, h, sp, order, lo, hi, noise), g, d, code)
+# What every kernel is built from besides its rule's own module: an edit here recompiles them all.
+SHARED_SOURCES = ("optim_core/engine.py", "optim_core/oracle.py", "optim_core/schedules.py",
+                  "optim_core/rules/common.py", "surfaces/kernels.py")
 
 
-@njit(cache=True, nogil=True, inline="always")
+class Problem(NamedTuple):
+    """Everything a run sees besides its optimizer, start and seed."""
+    sid: int                  # surface code
+    sp: np.ndarray            # packed surface parameters (Surface.packed)
+    box: tuple                # (x0, x1, y0, y1): leaving it stops a run as "escaped"
+    sched: np.ndarray         # packed learning-rate schedule (schedules.pack)
+    sigma: float              # gradient noise σ
+    batch_size: int           # 0: the full gradient
+    underflow: float
+    n_samples: int            # samples of a finite-sum surface (0 otherwise)
+
+
+# ---------- shared pieces, inlined into every kernel ----------
+
+def _inline(fn):
+    from numba import njit
+    return njit(inline="always")(fn)
+
+
+@_inline
 def _inside(x, y, box):
     return box[0] <= x <= box[1] and box[2] <= y <= box[3]  # False for NaN
 
 
-@njit(cache=True, nogil=True, inline="always")
-def _lane_status(sid, h, box, ws, k):
-    """(status, reason, loss) of lane k after a step; status RUNNING while all is well."""
-    th, d, code = ws[0], ws[3], ws[7]
-    x, y, rx, ry = th[k, 0], th[k, 1], d[k, 6], d[k, 7]
+@_inline
+def _status(sid, h, box, x, y, r):
+    """(status, reason, loss) of a run after a step to (x, y) with report r; RUNNING while all is well."""
     # fast path: the escape box lies well within |θ| ≤ 1e6, and NaN fails every comparison
-    if code[k] == OK and _inside(x, y, box) and _inside(rx, ry, box):
+    if r.failed == OK and _inside(x, y, box) and _inside(r.raw_x, r.raw_y, box):
         f = surf.value(sid, h, x, y)
         if math.isfinite(f):
             return RUNNING, R_NONE, f
-    if code[k] != OK:
-        return DIVERGED, (R_SINGULAR if code[k] == SINGULAR_HESSIAN else R_ZERO_CURVATURE), math.nan
-    if not (math.isfinite(x) and math.isfinite(y) and math.isfinite(rx) and math.isfinite(ry)):
+    if r.failed != OK:
+        return DIVERGED, (R_SINGULAR if r.failed == SINGULAR_HESSIAN else R_ZERO_CURVATURE), math.nan
+    if not (math.isfinite(x) and math.isfinite(y) and math.isfinite(r.raw_x) and math.isfinite(r.raw_y)):
         return DIVERGED, R_NONFINITE, math.nan
     f = surf.value(sid, h, x, y)
     if not math.isfinite(f):
         return DIVERGED, R_NONFINITE, f
-    if max(abs(x), abs(y), abs(rx), abs(ry)) > BOUND:
+    if max(abs(x), abs(y), abs(r.raw_x), abs(r.raw_y)) > BOUND:
         return DIVERGED, R_TOO_LARGE, f
     return ESCAPED, R_ESCAPED, f
 
 
-@njit(cache=True, nogil=True, inline="always")
-def _point_is_kept(ws, k, reason):
+@_inline
+def _point_is_kept(x, y, reason):
     """A stopping step's point is kept unless the step was undefined or the point is not finite."""
-    th = ws[0]
-    return reason < R_SINGULAR and math.isfinite(th[k, 0]) and math.isfinite(th[k, 1])
+    return reason < R_SINGULAR and math.isfinite(x) and math.isfinite(y)
 
 
-@njit(cache=True, nogil=True)
-def trajectory(oid, hp, sid, sp, start, steps, sched, sigma, seeds, bsize, u, box, n_samples,
-               xy, loss, diag, raw):
-    """One run (hp (1, H), start (1, 2), seeds (1,)) filling xy/loss/raw (steps+1 rows) and
-    diag (steps rows). Returns (k, status, status_step, reason): k steps are stored."""
-    ws = _workspace(start, n_samples)
-    th, g, d, lr = ws[0], ws[2], ws[3], ws[4]
+@_inline
+def _batch(seed, t, batch_size, order):
+    """(start, end) of step t's mini-batch in ``order``, reshuffled at each epoch; (0, 0): full batch.
+    The order depends only on (seed, epoch), never on the optimizer (common random numbers)."""
+    if batch_size == 0:
+        return 0, 0
+    epoch, j = divmod(t - 1, order.shape[0] // batch_size)
+    if j == 0:
+        shuffle_epoch(seed, epoch, order)
+    return j * batch_size, (j + 1) * batch_size
+
+
+# ---------- driver templates: RULE, Hyper, State, N_HYPER, N_STATE are bound per optimizer ----------
+
+def _trajectory(problem, hp_row, start, steps, seed, xy, loss, diag, raw):
+    """One run filling xy/loss/raw (steps + 1 rows) and diag (steps rows, DIAG_COLUMNS).
+    Returns (k, status, status_step, reason): k steps are stored."""
+    sid, sp, box, sched, sigma, batch_size, u, n_samples = problem
     h = surf.header(sp)
-    xy[0, 0], xy[0, 1] = th[0, 0], th[0, 1]
-    raw[0, 0], raw[0, 1] = th[0, 0], th[0, 1]
-    loss[0] = surf.value(sid, h, th[0, 0], th[0, 1])
+    hp = Hyper(*to_fixed_tuple(hp_row, N_HYPER))  # noqa: F821 (bound per optimizer)
+    s = State(*to_fixed_tuple(np.zeros(N_STATE), N_STATE))  # noqa: F821
+    order = np.empty(n_samples, dtype=np.int64)
+    x, y = start[0], start[1]
+    xy[0, 0], xy[0, 1] = x, y
+    raw[0, 0], raw[0, 1] = x, y
+    loss[0] = surf.value(sid, h, x, y)
     for t in range(1, steps + 1):
-        px, py = th[0, 0], th[0, 1]
-        _step(oid, hp, sid, h, sp, sched, sigma, seeds, bsize, u, t, ws)
-        status, reason, f = _lane_status(sid, h, box, ws, 0)
-        if status != RUNNING and not _point_is_kept(ws, 0, reason):
+        lo, hi = _batch(seed, t, batch_size, order)
+        nx, ny = noise(seed, t, sigma)
+        lr = hp.lr * lr_at(sched, 1.0, t)
+        x1, y1, s, r = RULE(hp, s, x, y, t, lr, (sid, h, sp, order, lo, hi, nx, ny), u)  # noqa: F821
+        status, reason, f = _status(sid, h, box, x1, y1, r)
+        if status != RUNNING and not _point_is_kept(x1, y1, reason):
             return t - 1, status, t, reason
-        xy[t, 0], xy[t, 1] = th[0, 0], th[0, 1]
-        raw[t, 0], raw[t, 1] = d[0, 6], d[0, 7]
+        xy[t, 0], xy[t, 1] = x1, y1
+        raw[t, 0], raw[t, 1] = r.raw_x, r.raw_y
         loss[t] = f
-        r = t - 1
-        diag[r, 0], diag[r, 1] = g[0, 0], g[0, 1]
-        diag[r, 2], diag[r, 3] = th[0, 0] - px, th[0, 1] - py
-        diag[r, 4] = lr[0]
-        for j in range(6):
-            diag[r, 5 + j] = d[0, j]
+        d = diag[t - 1]
+        d[0], d[1], d[2], d[3], d[4] = r.grad_x, r.grad_y, x1 - x, y1 - y, lr
+        d[5], d[6], d[7], d[8] = r.velocity_x, r.velocity_y, r.second_moment_x, r.second_moment_y
+        d[9], d[10] = r.eff_lr_x, r.eff_lr_y
+        x, y = x1, y1
         if status != RUNNING:
             return t, status, t, reason
     return steps, 0, 0, R_NONE
 
 
-@njit(cache=True, nogil=True)
-def _block(oid, hp, sid, sp, starts, steps, sched, sigma, seeds, bsize, u, box, n_samples,
-           f_star, tol, final_xy, final_loss, status_out, tol_steps):
-    """``trajectory`` for a block of lanes without storage: final point, loss, status and the
-    first step t with f(θ_t) − f_star ≤ tol (−1: never, or f_star is NaN)."""
-    ws = _workspace(starts, n_samples)
-    th = ws[0]
+def _grid(problem, hps, starts, seeds, steps, f_star, tol, final_xy, final_loss, status_out, tol_steps):
+    """``_trajectory`` for n runs without storage, BLOCK runs advanced together: row r uses hps[r],
+    starts[r] and seeds[r]. Fills the final point, loss, status and the first step t with
+    f(θ_t) − f_star ≤ tol (−1: never, or f_star is NaN)."""
+    sid, sp, box, sched, sigma, batch_size, u, n_samples = problem
     h = surf.header(sp)
-    lanes = th.shape[0]
-    alive = np.ones(lanes, dtype=np.bool_)
-    f = np.empty(lanes)
-    for k in range(lanes):
-        f[k] = surf.value(sid, h, th[k, 0], th[k, 1])
-        tol_steps[k] = 0 if f[k] - f_star <= tol else -1
-        status_out[k] = 0
-        final_xy[k, 0], final_xy[k, 1], final_loss[k] = th[k, 0], th[k, 1], f[k]
-    n_alive = lanes
-    for t in range(1, steps + 1):
-        _step(oid, hp, sid, h, sp, sched, sigma, seeds, bsize, u, t, ws)
-        for k in range(lanes):
-            if not alive[k]:
-                continue
-            status, reason, fk = _lane_status(sid, h, box, ws, k)
-            if status != RUNNING:
-                alive[k] = False
-                n_alive -= 1
-                status_out[k] = status
-                if _point_is_kept(ws, k, reason):
-                    final_xy[k, 0], final_xy[k, 1], final_loss[k] = th[k, 0], th[k, 1], fk
-                continue
-            final_xy[k, 0], final_xy[k, 1], final_loss[k] = th[k, 0], th[k, 1], fk
-            if tol_steps[k] < 0 and fk - f_star <= tol:
-                tol_steps[k] = t
-        if n_alive == 0:
-            break
-
-
-@njit(cache=True, nogil=True, parallel=True)
-def grid(oid, hps, sid, sp, starts, steps, lr_schedule, sigma, seeds, bsize, u, box, n_samples,
-         f_star, tol, final_xy, final_loss, status_out, tol_steps):
-    """n independent runs in parallel, in blocks of BLOCK lanes: row r uses hps[r], starts[r]
-    and seeds[r].
-
-    (The schedule argument is not called ``sched``: Numba 0.68's parfor lowering turns that name
-    into a duplicate gufunc argument and fails with a SyntaxError.)
-    """
     n = starts.shape[0]
-    for b in prange((n + BLOCK - 1) // BLOCK):
-        r0 = b * BLOCK
-        r1 = min(n, r0 + BLOCK)
-        _block(oid, hps[r0:r1], sid, sp, starts[r0:r1], steps, lr_schedule, sigma, seeds[r0:r1], bsize, u,
-               box, n_samples, f_star, tol, final_xy[r0:r1], final_loss[r0:r1], status_out[r0:r1],
-               tol_steps[r0:r1])
+    for r0 in range(0, n, BLOCK):
+        lanes = min(BLOCK, n - r0)
+        xs = starts[r0:r0 + lanes].copy()
+        st = np.zeros((lanes, N_STATE))  # noqa: F821
+        order = np.empty((lanes, n_samples), dtype=np.int64)
+        alive = np.ones(lanes, dtype=np.bool_)
+        for k in range(lanes):
+            r = r0 + k
+            f = surf.value(sid, h, xs[k, 0], xs[k, 1])
+            tol_steps[r] = 0 if f - f_star <= tol else -1
+            status_out[r] = 0
+            final_xy[r, 0], final_xy[r, 1], final_loss[r] = xs[k, 0], xs[k, 1], f
+        n_alive = lanes
+        for t in range(1, steps + 1):
+            factor = lr_at(sched, 1.0, t)  # the same for every run
+            for k in range(lanes):
+                if not alive[k]:
+                    continue
+                r = r0 + k
+                lo, hi = _batch(seeds[r], t, batch_size, order[k])
+                nx, ny = noise(seeds[r], t, sigma)
+                hp = Hyper(*to_fixed_tuple(hps[r, :N_HYPER], N_HYPER))  # noqa: F821
+                s = State(*to_fixed_tuple(st[k], N_STATE))  # noqa: F821
+                x1, y1, s, rep = RULE(hp, s, xs[k, 0], xs[k, 1], t, hp.lr * factor,  # noqa: F821
+                                      (sid, h, sp, order[k], lo, hi, nx, ny), u)
+                if N_STATE > 0:  # noqa: F821 (a constant: the branch is pruned for stateless rules)
+                    for j in range(N_STATE):  # noqa: F821
+                        st[k, j] = s[j]
+                xs[k, 0], xs[k, 1] = x1, y1
+                status, reason, f = _status(sid, h, box, x1, y1, rep)
+                if status != RUNNING:
+                    alive[k] = False
+                    n_alive -= 1
+                    status_out[r] = status
+                    if _point_is_kept(x1, y1, reason):
+                        final_xy[r, 0], final_xy[r, 1], final_loss[r] = x1, y1, f
+                    continue
+                final_xy[r, 0], final_xy[r, 1], final_loss[r] = x1, y1, f
+                if tol_steps[r] < 0 and f - f_star <= tol:
+                    tol_steps[r] = t
+            if n_alive == 0:
+                break
+
+
+# ---------- binding a template to one optimizer ----------
+
+_LOCK = threading.Lock()
+_KERNELS: dict = {}
+
+
+def kernel_sources(optimizer: str) -> tuple:
+    """The source files (relative to the checkout) that ``optimizer``'s kernels are built from."""
+    module = Path(RULES[optimizer].module).resolve().relative_to(ROOT).as_posix()
+    return SHARED_SOURCES + (module,)
+
+
+def _bind(template, optimizer: str, kind: str):
+    """A copy of ``template`` whose globals name ``optimizer``'s rule and types, as its own
+    compile unit (own name, own cache directory)."""
+    rule = RULES[optimizer]
+    env = dict(template.__globals__, RULE=rule.step, Hyper=rule.Hyper, State=rule.State,
+               N_HYPER=len(rule.Hyper._fields), N_STATE=len(rule.State._fields))
+    fn = types.FunctionType(template.__code__, env, f"{kind}_{optimizer}", template.__defaults__)
+    fn.__qualname__ = fn.__name__
+    fn.__doc__ = template.__doc__
+    return njit_unit(fn, optimizer, kernel_sources(optimizer), nogil=True)
+
+
+def _kernel(template, optimizer: str, kind: str):
+    key = (optimizer, kind)
+    with _LOCK:
+        if key not in _KERNELS:
+            _KERNELS[key] = _bind(template, optimizer, kind)
+        return _KERNELS[key]
+
+
+def trajectory_kernel(optimizer: str):
+    """``optimizer``'s compiled trajectory driver (compiled, or loaded from disk, on first call)."""
+    return _kernel(_trajectory, optimizer, "trajectory")
+
+
+def grid_kernel(optimizer: str):
+    """``optimizer``'s compiled grid driver (compiled, or loaded from disk, on first call)."""
+    return _kernel(_grid, optimizer, "grid")

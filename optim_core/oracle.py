@@ -22,21 +22,21 @@ NOISE_STREAM = 1
 SHUFFLE_STREAM = 2
 
 
-@njit(cache=True, nogil=True)
+@njit(inline="always")
 def _mix(z):
     z = (z ^ (z >> _S30)) * _M1
     z = (z ^ (z >> _S27)) * _M2
     return z ^ (z >> _S31)
 
 
-@njit(cache=True, nogil=True)
+@njit(inline="always")
 def uniform(seed, stream, counter):
     """A uniform number in (0, 1), a pure function of its three integer arguments."""
     z = _mix(np.uint64(seed) * _GOLDEN + _mix(np.uint64(stream) * _GOLDEN + _mix(np.uint64(counter))))
     return (np.float64(z >> _S11) + 0.5) * _TWO_M53
 
 
-@njit(cache=True, nogil=True)
+@njit(inline="always")
 def normal_pair(seed, t):
     """Two independent N(0, 1) draws for step t (Box-Muller)."""
     u1 = uniform(seed, NOISE_STREAM, 2 * t)
@@ -45,7 +45,7 @@ def normal_pair(seed, t):
     return r * math.cos(2.0 * math.pi * u2), r * math.sin(2.0 * math.pi * u2)
 
 
-@njit(cache=True, nogil=True)
+@njit(inline="always")
 def shuffle_epoch(seed, epoch, perm):
     """Fill ``perm`` with the permutation of epoch ``epoch`` (Fisher-Yates from the identity)."""
     n = perm.shape[0]
@@ -56,35 +56,41 @@ def shuffle_epoch(seed, epoch, perm):
         perm[i], perm[j] = perm[j], perm[i]
 
 
-# Inlined (like the rules and the engine's step) so that no array crosses a compiled call
-# inside the step loop: each crossing costs atomic reference counting (see surfaces.kernels).
-@njit(cache=True, nogil=True, inline="always")
-def grad_at(orc, pts, g):
-    """g[k] = the gradient lane k sees at pts[k]: its batch gradient plus its noise.
+@njit(inline="always")
+def noise(seed, t, sigma):
+    """The gradient noise of step t: σ·(two independent N(0, 1) draws), (0, 0) when σ = 0."""
+    if sigma > 0.0:
+        z0, z1 = normal_pair(seed, t)
+        return sigma * z0, sigma * z1
+    return 0.0, 0.0
 
-    ``orc`` = (surface code, surface header h, packed surface params, sample orders (lanes, N),
-    batch start, batch end, noise (lanes, 2)); lane k's batch is order[k, start:end], an empty
-    batch meaning the full loss. ``pts`` may be ``g`` itself.
-    """
-    sid, h, sp, order, lo, hi, noise = orc
+
+# The oracle of one run at one step is a tuple (surface code, surface header h, packed surface
+# params, the run's sample order, batch start, batch end, noise x, noise y); the batch is
+# order[start:end], an empty batch meaning the full loss. The rules see it only through these three
+# functions, inlined into their kernels.
+
+@njit(inline="always")
+def grad(orc, x, y):
+    """The gradient this run sees at (x, y): its batch gradient plus its noise."""
+    sid, h, sp, order, lo, hi, nx, ny = orc
     if hi > lo:
-        for k in range(pts.shape[0]):
-            gx, gy = surf.batch_grad(sid, h, sp, order[k], lo, hi, pts[k, 0], pts[k, 1])
-            g[k, 0] = gx
-            g[k, 1] = gy
-    elif pts.shape[0] == 1:   # one run: no array crosses a compiled call (see surfaces.kernels)
-        g[0, 0], g[0, 1] = surf.grad(sid, h, pts[0, 0], pts[0, 1])
-    else:                     # a block of runs: one call, one tight loop over the lanes
-        surf.grad_lanes(sid, h, pts, g)
-    for k in range(pts.shape[0]):
-        g[k, 0] += noise[k, 0]
-        g[k, 1] += noise[k, 1]
+        gx, gy = surf.batch_grad(sid, h, sp, order, lo, hi, x, y)
+    else:
+        gx, gy = surf.grad(sid, h, x, y)
+    return gx + nx, gy + ny
 
 
-@njit(cache=True, nogil=True, inline="always")
-def loss_at(orc, k, x, y):
-    """The loss lane k may evaluate (line searches): its current batch's loss, without noise."""
-    sid, h, sp, order, lo, hi, noise = orc
+@njit(inline="always")
+def loss(orc, x, y):
+    """The loss this run may evaluate (line searches): its current batch's loss, without noise."""
+    sid, h, sp, order, lo, hi, _, _ = orc
     if hi > lo:
-        return surf.batch_value(sid, h, sp, order[k], lo, hi, x, y)
+        return surf.batch_value(sid, h, sp, order, lo, hi, x, y)
     return surf.value(sid, h, x, y)
+
+
+@njit(inline="always")
+def hess(orc, x, y):
+    """The exact Hessian (hxx, hxy, hyy) of the full loss at (x, y)."""
+    return surf.hess(orc[0], orc[1], x, y)

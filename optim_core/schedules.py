@@ -46,7 +46,7 @@ def is_constant(packed: np.ndarray) -> bool:
     return packed[0] == 0 and packed[4] == 0
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(inline="always")
 def lr_at(sched, lr0, t):
     """The learning rate of step t (1-based) under the packed schedule ``sched``: lr0 · factor."""
     kind = int(sched[0])

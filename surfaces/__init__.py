@@ -11,7 +11,6 @@ import math
 
 import numpy as np
 
-from . import jit_cache  # noqa: F401  (must precede every compiled module)
 from . import kernels
 from .catalogue import SURFACES, SurfaceParam, SurfaceSpec
 

@@ -1,24 +1,30 @@
 """Compiled value, gradient and Hessian of every surface.
 
-One integer code per surface (see ``surfaces.catalogue``) selects the formula, so the
-optimizer engine compiles a single specialisation whatever the surface.  ``sp`` is the
-packed float64 parameter vector of ``Surface.packed``: ``sp[0]`` is the loss scale, then the
-surface's own parameters, then derived constants (and, for a finite sum, the data).
+One integer code per surface selects the formula at run time, so the optimizer kernels compile
+once whatever the surface. The codes have one source, ``SURFACE_IDS`` (the catalogue reads its
+codes from it), and every code has its own branch in ``evaluate``: an unknown code gives NaN,
+never another surface's formula.
 
+``sp`` is the packed float64 parameter vector of ``Surface.packed``: ``sp[0]`` is the loss scale,
+then the surface's own parameters, then derived constants (and, for a finite sum, the data).
 The formulas take ``h = header(sp)``, the first ``HEAD`` values as a tuple of floats: a tuple
 crosses a function call for free, while every array passed to a compiled function costs two
-atomic reference-count updates, which dominated the optimizer's step when they were arrays.
-Only the mini-batch sums read the data array itself.
+atomic reference-count updates. Only the mini-batch sums read the data array itself.
 
-Every function returns plain floats (tuples for gradient and Hessian) so the hot loop
-never allocates.
+``value``, ``grad`` and ``hess`` are compile units of their own (cached once, shared by every
+optimizer kernel), each computing only what it returns; the per-surface formulas are inlined
+into them.
 """
 import math
 
 from numba import njit
 
-BEALE, SADDLE, VALLEY, NOISY_BOWL, ROSENBROCK, HIMMELBLAU = 0, 1, 2, 3, 4, 5
-RASTRIGIN, ROTATED_VALLEY, GOLDSTEIN_PRICE, WAVY, DOUBLE_WELL, PLATEAU = 6, 7, 8, 9, 10, 11
+from .jit_cache import cached_njit
+
+SURFACE_IDS = ("beale", "saddle", "valley", "noisy_bowl", "rosenbrock", "himmelblau", "rastrigin",
+               "rotated_valley", "goldstein_price", "wavy", "double_well", "plateau")
+(BEALE, SADDLE, VALLEY, NOISY_BOWL, ROSENBROCK, HIMMELBLAU, RASTRIGIN, ROTATED_VALLEY, GOLDSTEIN_PRICE,
+ WAVY, DOUBLE_WELL, PLATEAU) = range(len(SURFACE_IDS))
 
 HEAD = 10  # packed vectors are padded to at least this length
 
@@ -26,8 +32,12 @@ HEAD = 10  # packed vectors are padded to at least this length
 # var_x, var_y, then the n centres' x, then their y.
 BOWL_HEADER = 10
 
+DEPS = ("surfaces/kernels.py",)
+_unit = cached_njit("surfaces", DEPS, nogil=True)
+_NAN6 = (math.nan,) * 6
 
-@njit(cache=True, nogil=True)
+
+@njit(inline="always")
 def _beale(x, y):
     a = 1.5 - x + x * y
     b = 2.25 - x + x * y * y
@@ -44,7 +54,7 @@ def _beale(x, y):
     return f, gx, gy, hxx, hxy, hyy
 
 
-@njit(cache=True, nogil=True)
+@njit(inline="always")
 def _rosenbrock(x, y):
     r = y - x * x
     f = (1.0 - x) ** 2 + 100.0 * r * r
@@ -52,7 +62,7 @@ def _rosenbrock(x, y):
             2.0 - 400.0 * y + 1200.0 * x * x, -400.0 * x, 200.0)
 
 
-@njit(cache=True, nogil=True)
+@njit(inline="always")
 def _himmelblau(x, y):
     a = x * x + y - 11.0
     b = x + y * y - 7.0
@@ -60,7 +70,7 @@ def _himmelblau(x, y):
             4.0 * a + 8.0 * x * x + 2.0, 4.0 * (x + y), 2.0 + 4.0 * b + 8.0 * y * y)
 
 
-@njit(cache=True, nogil=True)
+@njit(inline="always")
 def _rastrigin(x, y, amp):
     w = 2.0 * math.pi
     f = 2.0 * amp + x * x - amp * math.cos(w * x) + y * y - amp * math.cos(w * y)
@@ -68,7 +78,7 @@ def _rastrigin(x, y, amp):
             2.0 + w * w * amp * math.cos(w * x), 0.0, 2.0 + w * w * amp * math.cos(w * y))
 
 
-@njit(cache=True, nogil=True)
+@njit(inline="always")
 def _goldstein_price(x, y):
     s = x + y + 1.0
     q = 19.0 - 14.0 * x + 3.0 * x * x - 14.0 * y + 6.0 * x * y + 3.0 * y * y
@@ -92,7 +102,7 @@ def _goldstein_price(x, y):
             p2 * r + 2.0 * pd * ry + p * ryy)
 
 
-@njit(cache=True, nogil=True)
+@njit(inline="always")
 def _plateau(x, y, width):
     w2 = width * width
     e = math.exp(-(x * x + y * y) / (2.0 * w2))
@@ -100,7 +110,7 @@ def _plateau(x, y, width):
             e / w2 - x * x * e / (w2 * w2), -x * y * e / (w2 * w2), e / w2 - y * y * e / (w2 * w2))
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(inline="always")
 def header(sp):
     """The first HEAD packed values as a tuple (see the module docstring)."""
     return (sp[0], sp[1], sp[2], sp[3], sp[4], sp[5], sp[6], sp[7], sp[8], sp[9])
@@ -108,7 +118,7 @@ def header(sp):
 
 # Inlined into value/grad/hess so that each computes only what it returns (a value call does
 # not pay for the Hessian): measured 67 -> 38 ns per SGD lane-step.
-@njit(cache=True, nogil=True, inline="always")
+@njit(inline="always")
 def evaluate(sid, h, x, y):
     """(f, df/dx, df/dy, d2f/dx2, d2f/dxdy, d2f/dy2) of surface ``sid`` at (x, y), scaled."""
     if sid == BEALE:
@@ -152,30 +162,32 @@ def evaluate(sid, h, x, y):
         f = q * q + tilt * x + y * y
         gx, gy = 4.0 * x * q + tilt, 2.0 * y
         hxx, hxy, hyy = 12.0 * x * x - 4.0, 0.0, 2.0
-    else:  # PLATEAU
+    elif sid == PLATEAU:
         f, gx, gy, hxx, hxy, hyy = _plateau(x, y, h[1])
+    else:
+        return _NAN6
     s = h[0]
     return s * f, s * gx, s * gy, s * hxx, s * hxy, s * hyy
 
 
-@njit(cache=True, nogil=True, inline="always")
+@_unit
 def value(sid, h, x, y):
     return evaluate(sid, h, x, y)[0]
 
 
-@njit(cache=True, nogil=True)
+@_unit
 def grad(sid, h, x, y):
     r = evaluate(sid, h, x, y)
     return r[1], r[2]
 
 
-@njit(cache=True, nogil=True)
+@_unit
 def hess(sid, h, x, y):
     r = evaluate(sid, h, x, y)
     return r[3], r[4], r[5]
 
 
-@njit(cache=True, nogil=True)
+@njit(inline="always")
 def _bowl_batch(sp, idx, lo, hi, x, y):
     """(loss, gx, gy) of the noisy bowl's mini-batch idx[lo:hi]: means over its samples."""
     n = int(sp[1])
@@ -192,19 +204,7 @@ def _bowl_batch(sp, idx, lo, hi, x, y):
     return sp[0] * 0.5 * f / m, sp[0] * a * gx / m, sp[0] * b * gy / m
 
 
-# The mini-batch loop lives in its own function so that the common full-batch path stays
-# small enough for LLVM to inline into every optimizer rule (it halved the cost of a step).
-@njit(cache=True, nogil=True)
-def grad_lanes(sid, h, pts, out):
-    """out[k] = gradient at pts[k] for every row k; ``pts`` may be ``out``. One call per block of
-    runs keeps the per-surface loop tight (the optimizer engine's lanes)."""
-    for k in range(pts.shape[0]):
-        r = evaluate(sid, h, pts[k, 0], pts[k, 1])
-        out[k, 0] = r[1]
-        out[k, 1] = r[2]
-
-
-@njit(cache=True, nogil=True)
+@_unit
 def batch_value(sid, h, sp, idx, lo, hi, x, y):
     """Loss of the mini-batch idx[lo:hi] (sample indices); an empty batch means the full loss."""
     if hi == lo or sid != NOISY_BOWL:
@@ -212,7 +212,7 @@ def batch_value(sid, h, sp, idx, lo, hi, x, y):
     return _bowl_batch(sp, idx, lo, hi, x, y)[0]
 
 
-@njit(cache=True, nogil=True)
+@_unit
 def batch_grad(sid, h, sp, idx, lo, hi, x, y):
     """Gradient of the mini-batch idx[lo:hi]: the mean of the per-sample gradients."""
     if hi == lo or sid != NOISY_BOWL:
@@ -221,7 +221,7 @@ def batch_grad(sid, h, sp, idx, lo, hi, x, y):
     return r[1], r[2]
 
 
-@njit(cache=True, nogil=True)
+@_unit
 def evaluate_many(sid, sp, xs, ys, out):
     """Vectorised ``evaluate`` over flat arrays: out[i] = (f, gx, gy, hxx, hxy, hyy)."""
     h = header(sp)

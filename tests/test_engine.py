@@ -153,7 +153,7 @@ def test_rprop_refuses_a_schedule_but_accepts_none():
 
 @pytest.mark.parametrize("oid", list(OPTIMIZERS))
 def test_run_many_equals_run_at_random_grid_points(oid):
-    rng = np.random.default_rng(OPTIMIZERS[oid].code)
+    rng = np.random.default_rng(list(OPTIMIZERS).index(oid))
     spec = OPTIMIZERS[oid]
     lr_lo, lr_hi = max(spec.hyper[0].min, 1e-3), min(spec.hyper[0].max, 1.0)
     n = 12
