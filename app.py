@@ -1,5 +1,5 @@
-"""Descent Lab: the router. Declares the pages, the language switch and the URL sync, and warms
-the engine once per server process."""
+"""Descent Lab: the router. Declares the pages, the language switch and the URL sync, and starts
+compiling the engine's kernels in the background once per server process."""
 import streamlit as st
 
 from ui import cache, state, widgets
@@ -13,8 +13,7 @@ PAGES = {"playground": ("app_pages/playground.py", "page_playground", ":material
 page = st.navigation([st.Page(path, title=t(title), icon=icon, default=(pid == "playground"), url_path=pid)
                       for pid, (path, title, icon) in PAGES.items()])
 with state.url_sync(page.url_path or "playground"):
-    with st.spinner(t("warming"), show_time=True):
-        cache.warm_engine()
+    cache.engine_warmup()   # returns at once; a page waits only for the kernels it runs
     # widgets only after st.navigation: before it, the very first run of a server process computes
     # widget ids without the page, so the first click on them would be lost
     widgets.language_switch()

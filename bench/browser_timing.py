@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.conftest import BROWSER_ARGS, CHROMIUM, free_port, start_server  # noqa: E402
-from tests.e2e.helpers import MAP, click_button, map_signature, wait_for_map  # noqa: E402
+from bench.harness import (BROWSER_ARGS, CHROMIUM, MAP, click_button, free_port, map_signature,  # noqa: E402
+                           start_server, wait_for_map)
 
 
 def baseline_first_loads(browser, repeats) -> list:

@@ -1,23 +1,175 @@
-"""Compile (or load from Numba's cache) every engine kernel the app uses: one small run per
-optimizer, on a plain surface and on the finite-sum one with mini-batches and noise.
+"""Compile the engine's kernels ahead of use, in worker processes, most needed first.
 
-Run at image build time (``python -m lab.warmup``) so the cache in NUMBA_CACHE_DIR is ready, and
-once per server process at start-up (ui.cache.warm_engine).
+Every optimizer has two kernels (a trajectory and a grid, ``optim_core.engine``), each compiled in
+about two seconds and then cached on disk. Compiling happens only here, in the main thread of a
+worker process: compiling cold inside Streamlit's script thread was once seen to hang for good, so
+the app's own process only ever loads kernels that a worker has finished (``Warmup.ensure``).
+
+    python -m lab.warmup            # everything, with one worker per core (the Docker build step)
+    python -m lab.warmup --serve    # a worker: reads "optimizer kind" lines, answers "ok ..." lines
 """
 from __future__ import annotations
 
+import argparse
+import heapq
+import itertools
+import os
+import subprocess
+import sys
+import threading
 import time
+from pathlib import Path
 
-from optim_core import OPTIMIZERS, run
+from lab.config import CLASSROOM
+from optim_core import OPTIMIZERS, run, run_many
+from optim_core.engine import KINDS, ready_marker
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
-def warm() -> float:
+def all_kernels() -> list:
+    """Every (optimizer, kind), in the order the app needs them: the Playground's default
+    trajectories, the other trajectories, then the grids (the sweeps)."""
+    first = [(o, "trajectory") for o in CLASSROOM]
+    rest = [(o, k) for k in KINDS for o in OPTIMIZERS if (o, k) not in first]
+    return first + rest
+
+
+def compile_kernel(optimizer: str, kind: str) -> None:
+    """Compile (or load from the disk cache) one kernel in this process, then mark it ready."""
+    if kind == "trajectory":
+        run(optimizer, "valley", (-5.0, -2.0), 2)
+    else:
+        run_many(optimizer, "valley", [[-5.0, -2.0]], 2)
+    marker = ready_marker(optimizer, kind)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.touch()
+
+
+def is_ready(optimizer: str, kind: str) -> bool:
+    return ready_marker(optimizer, kind).exists()
+
+
+class Warmup:
+    """Worker processes compiling kernels from a priority queue; ``ensure`` moves kernels to the
+    front and waits for them. Thread-safe; one per server process."""
+
+    def __init__(self, workers: int | None = None):
+        self._workers = max(1, workers or os.cpu_count() or 1)
+        self._cv = threading.Condition()
+        self._queue: list = []               # (priority, order, kernel)
+        self._order = itertools.count()
+        self._pending: set = set()           # queued or compiling
+        self._failed: dict = {}
+        self._threads: list = []
+
+    def start(self, kernels=None) -> "Warmup":
+        self.request([k for k in (kernels or all_kernels()) if not is_ready(*k)], priority=1)
+        for _ in range(self._workers):
+            t = threading.Thread(target=self._serve, daemon=True, name="engine-warmup")
+            t.start()
+            self._threads.append(t)
+        return self
+
+    def request(self, kernels, priority: int = 0) -> None:
+        """Queue ``kernels`` (lower priority first; 0 is what a page waits for)."""
+        with self._cv:
+            for k in kernels:
+                if not is_ready(*k):
+                    heapq.heappush(self._queue, (priority, next(self._order), k))
+                    self._pending.add(k)
+            self._cv.notify_all()
+
+    def ensure(self, kernels, timeout: float = 600.0) -> None:
+        """Return once every kernel in ``kernels`` is compiled on disk (at once when it already is)."""
+        todo = [k for k in kernels if not is_ready(*k)]
+        if not todo:
+            return
+        self.request(todo, priority=0)
+        deadline = time.monotonic() + timeout
+        with self._cv:
+            while True:
+                missing = [k for k in todo if not is_ready(*k)]
+                failed = [k for k in missing if k in self._failed]
+                if failed:
+                    raise RuntimeError(f"compiling {failed[0]} failed: {self._failed[failed[0]]}")
+                if not missing:
+                    return
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"kernels not compiled after {timeout:.0f} s: {missing}")
+                self._cv.wait(min(left, 1.0))
+
+    def busy(self) -> bool:
+        with self._cv:
+            return bool(self._pending)
+
+    def _next(self, wait: float | None):
+        """The most urgent kernel still to compile; None when none came within ``wait`` seconds."""
+        with self._cv:
+            while True:
+                while self._queue:
+                    _, _, k = heapq.heappop(self._queue)
+                    if k in self._pending and not is_ready(*k):
+                        return k
+                    self._pending.discard(k)
+                if not self._cv.wait(wait):
+                    return None
+
+    def _serve(self) -> None:
+        proc = None
+        while True:
+            # an idle worker process is let go (it holds ~150 MB); a new request starts another
+            k = self._next(wait=2.0 if proc is not None else None)
+            if k is None:
+                proc.stdin.close()
+                proc.wait()
+                proc = None
+                continue
+            try:
+                if proc is None or proc.poll() is not None:
+                    proc = subprocess.Popen([sys.executable, "-m", "lab.warmup", "--serve"], cwd=ROOT,
+                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                proc.stdin.write(f"{k[0]} {k[1]}\n")
+                proc.stdin.flush()
+                answer = proc.stdout.readline().strip()
+                if answer != f"ok {k[0]} {k[1]}":
+                    raise RuntimeError(answer or f"worker exited with {proc.wait()}")
+            except (OSError, RuntimeError) as e:
+                with self._cv:
+                    self._failed[k] = str(e)
+            with self._cv:
+                self._pending.discard(k)
+                self._cv.notify_all()
+
+
+def warm(workers: int | None = None, load: bool = True) -> float:
+    """Compile every kernel (in worker processes), then load them into this process; seconds taken."""
     t = time.perf_counter()
-    for oid in OPTIMIZERS:
-        run(oid, "valley", (-5.0, -2.0), 3)
-        run(oid, "noisy_bowl", (-2.0, 2.5), 3, batch_size=10, grad_noise=0.1)
+    kernels = all_kernels()
+    Warmup(workers).start(kernels).ensure(kernels, timeout=1800)
+    if load:
+        for k in kernels:
+            compile_kernel(*k)   # each is on disk now: this only loads it
     return time.perf_counter() - t
 
 
+def _serve() -> None:
+    for line in sys.stdin:
+        optimizer, kind = line.split()
+        try:
+            compile_kernel(optimizer, kind)
+            print(f"ok {optimizer} {kind}", flush=True)
+        except Exception as e:  # reported to the parent, which raises it where it waits
+            print(f"error {optimizer} {kind}: {type(e).__name__}: {e}".replace("\n", " "), flush=True)
+
+
 if __name__ == "__main__":
-    print(f"engine warm in {warm():.1f} s")
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--serve", action="store_true", help="be a worker (reads kernel names on stdin)")
+    ap.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
+    args = ap.parse_args()
+    if args.serve:
+        _serve()
+    else:
+        print(f"engine compiled and loaded in {warm(args.workers):.1f} s")

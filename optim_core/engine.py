@@ -254,3 +254,14 @@ def trajectory_kernel(optimizer: str):
 def grid_kernel(optimizer: str):
     """``optimizer``'s compiled grid driver (compiled, or loaded from disk, on first call)."""
     return _kernel(_grid, optimizer, "grid")
+
+
+KINDS = ("trajectory", "grid")
+
+
+def ready_marker(optimizer: str, kind: str) -> Path:
+    """A file that exists once ``optimizer``'s ``kind`` kernel is compiled into its cache directory
+    (written by whoever compiled it: ``lab.warmup``). Keyed like the cache, so an edit that makes
+    the cache stale also makes the marker absent."""
+    from surfaces.jit_cache import unit_dir
+    return unit_dir(optimizer, kernel_sources(optimizer)) / f"{kind}.ready"

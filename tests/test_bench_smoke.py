@@ -15,6 +15,8 @@ def test_engine_benchmark_runs_and_writes_json(tmp_path):
     assert proc.returncode == 0, proc.stderr
     data = json.loads(out.read_text())
     assert data["quick"] is True
-    assert data["results"]["single Adam/Beale, Numba (steps/s)"] > 0
-    assert "run_many: Numba / NumPy" in data["results"]
+    rows = data["engines"]["this checkout"]
+    assert rows["single (steps/s)"] > 0 and rows["grid (steps/s)"] > 0
+    assert rows["grid runs alive at the end (%)"] == 100.0
+    assert "single: Numba / tight Python" in rows
     assert "measure" in proc.stdout and "target" in proc.stdout

@@ -1,38 +1,36 @@
 """The cache boundary: races and figures cached by their configuration (bounded)."""
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import streamlit as st
 
 import surfaces
-from lab.compare import CompareConfig, run_panels
+from lab.compare import CompareConfig, panel_configs, run_panels
 from lab.config import PlaygroundConfig
 from lab.race import run_lanes
-from lab.warmup import warm
+from lab.warmup import Warmup, is_ready
 from viz.charts import compare_loss_figure, curves_figure
 from viz.compare import compare_figure
 from viz.playground import playground_figure
 from viz.view3d import surface3d_figure
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @st.cache_resource(show_spinner=False)
-def warm_engine() -> bool:
-    """One small run per optimizer, once per server process: Numba's compile (or cache load)
-    happens at start-up, not on the first slider move.
+def engine_warmup() -> Warmup:
+    """Once per server process: worker processes start compiling every kernel not yet on disk,
+    the Playground's defaults first (``lab.warmup``). Returns at once."""
+    return Warmup().start()
 
-    The compile itself runs in a child process (its main thread), which fills Numba's on-disk
-    cache; this process then only loads from it. Compiling cold inside Streamlit's script thread
-    was seen to hang for good (threads parked on futexes, 0 % CPU) after ~60 s of compiling.
-    """
-    subprocess.run([sys.executable, "-m", "lab.warmup"], cwd=ROOT, timeout=1800, check=False,
-                   stdout=subprocess.DEVNULL)
-    warm()
-    return True
+
+def ensure_kernels(optimizers) -> None:
+    """Wait until the trajectory kernels of ``optimizers`` are compiled on disk (at once when they
+    are: every start after the first), with a spinner naming the wait. This process then only loads
+    them: compiling cold inside Streamlit's script thread was once seen to hang for good."""
+    from ui.i18n import t
+    todo = [(oid, "trajectory") for oid in dict.fromkeys(optimizers) if not is_ready(oid, "trajectory")]
+    if todo:
+        with st.spinner(t("warming"), show_time=True):
+            engine_warmup().ensure(todo)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -40,9 +38,14 @@ def surface(sid: str, params_key: tuple):
     return surfaces.get(sid, **dict(params_key))
 
 
+def race(run_key: str, cfg: PlaygroundConfig):
+    """All lanes of ``cfg`` (cached by ``run_key``, which names everything they depend on)."""
+    ensure_kernels(cfg.optimizers)
+    return _race(run_key, cfg)
+
+
 @st.cache_data(max_entries=48, show_spinner=False)
-def race(run_key: str, _cfg: PlaygroundConfig):
-    """All lanes of ``_cfg`` (hashed through ``run_key``, which names everything they depend on)."""
+def _race(run_key: str, _cfg: PlaygroundConfig):
     return run_lanes(_cfg)
 
 
@@ -52,9 +55,14 @@ def main_figure(key: str, _surface, _runs, _labels, shown_step, arrows, inside, 
                              text=_text, present=present)
 
 
+def compare_race(run_key: str, cc: CompareConfig):
+    """Every panel of ``cc`` (cached by ``run_key``)."""
+    ensure_kernels(oid for sub in panel_configs(cc) for oid in sub.optimizers)
+    return _compare_race(run_key, cc)
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
-def compare_race(run_key: str, _cc: CompareConfig):
-    """Every panel of ``_cc`` (hashed through ``run_key``)."""
+def _compare_race(run_key: str, _cc: CompareConfig):
     return run_panels(_cc)
 
 

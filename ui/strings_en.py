@@ -54,7 +54,7 @@ STRINGS = {
     "lane_no_schedule": "takes no schedule; it ran with its constant step size",
     "engine_refused": "The engine refused {name}: {message}",
     "no_optimizer": "Pick at least one optimizer in the sidebar.",
-    "warming": "Compiling the engine (only on the first start)…",
+    "warming": "Preparing the optimizers (only on the first start, a few seconds)…",
     # statuses and captions
     "status_ok": "ok",
     "status_diverged": "diverged",

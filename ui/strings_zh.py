@@ -54,7 +54,7 @@ STRINGS = {
     "lane_no_schedule": "不支持学习率调度，已按常数步长运行",
     "engine_refused": "引擎拒绝了 {name}：{message}",
     "no_optimizer": "请在侧边栏至少选择一个优化器。",
-    "warming": "正在编译引擎（仅首次启动）……",
+    "warming": "正在准备优化器（仅首次启动，需几秒钟）……",
     # statuses and captions
     "status_ok": "正常",
     "status_diverged": "发散",

@@ -1,63 +1,30 @@
-"""A Streamlit server on a free loopback port and a headless Debian chromium, shared by the
-browser tests (and bench/browser_timing.py)."""
+"""A Streamlit server on a free loopback port and a headless Debian chromium for the browser tests
+(how to start them lives in bench/harness.py, shared with the browser benchmarks)."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from bench.harness import BROWSER_ARGS, CHROMIUM, free_port, start_server, stop_server
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--no-first-run", "--disable-sync"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ})
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    return proc
-        except OSError:
-            time.sleep(0.3)
-        if proc.poll() is not None:
-            raise RuntimeError("streamlit exited: " + proc.stderr.read().decode(errors="replace")[-2000:])
-    proc.terminate()
-    raise RuntimeError("streamlit did not become healthy within 90 s")
 
 
 @pytest.fixture(scope="session")
 def server():
-    # On a fresh clone the engine is not compiled yet (a minute or two): compile it first, so the
-    # page-load timeouts below measure the app, not Numba.
+    # On a fresh clone the engine is not compiled yet (about half a minute): compile it first, so the
+    # page-load timeouts below measure the app, not Numba (test_cold_start covers a cold server).
     subprocess.run([sys.executable, "-m", "lab.warmup"], cwd=ROOT, check=True, timeout=1200,
                    stdout=subprocess.DEVNULL)
     port = free_port()
     proc = start_server(port)
     yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop_server(proc)
 
 
 @pytest.fixture(scope="session")

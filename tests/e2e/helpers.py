@@ -3,15 +3,7 @@ from __future__ import annotations
 
 import time
 
-MAP = "document.querySelectorAll('.js-plotly-plot')[0]"
-
-
-def wait_for_map(page, timeout_ms: int = 60_000):
-    """Wait until the map has its surface image and heads drawn."""
-    page.wait_for_selector(".js-plotly-plot", state="attached", timeout=timeout_ms)
-    page.wait_for_function(f"() => {{ const g = {MAP}; return g && g._fullLayout && g._fullLayout.images "
-                           f"&& g._fullLayout.images.length === 1 && g.querySelector('.layer-below image, image') "
-                           f"&& g._fullData && g._fullData.length > 5; }}", timeout=timeout_ms)
+from bench.harness import MAP, click_button, map_signature, wait_for_map  # noqa: F401  (shared with bench/)
 
 
 def heads(page) -> dict:
@@ -19,12 +11,6 @@ def heads(page) -> dict:
     return page.evaluate(f"() => {{ const g = {MAP}; const h = g._fullData.find(t => t.name === 'heads');"
                          f" const out = {{}}; h.customdata.forEach((n, i) => {{ out[n] = [h.x[i], h.y[i]]; }});"
                          f" return out; }}")
-
-
-def map_signature(page) -> str:
-    """A string that changes whenever the map's data changes (legend names + head positions)."""
-    return page.evaluate(f"() => {{ const g = {MAP}; return JSON.stringify(g.data.filter(t => t.showlegend !== false"
-                         f" || t.name === 'heads').map(t => [t.name, t.x, t.y])); }}")
 
 
 def surface_drawn(page) -> bool:
@@ -46,11 +32,6 @@ def map_grey_fraction(page) -> float:
     px = list(im.get_flattened_data()) if hasattr(im, 'get_flattened_data') else list(im.getdata())
     grey = sum(1 for r, g, b in px if abs(r - g) < 12 and abs(g - b) < 14 and 120 < r < 246)
     return grey / len(px)
-
-
-def click_button(page, label: str):
-    """Click a Plotly updatemenu button by its text."""
-    page.locator(".updatemenu-button", has_text=label).first.click()
 
 
 def wait_until_changes(page, fn, before, timeout_s: float = 20.0, interval_s: float = 0.05):

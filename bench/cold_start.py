@@ -1,0 +1,101 @@
+"""A new user's first start, measured: an empty Numba cache, `streamlit run app.py`, one browser.
+
+For each repeat: a fresh NUMBA_CACHE_DIR, the server started, the Playground opened in a fresh
+headless chromium context; the clock starts when the server process is launched and stops when the
+map (surface image + heads) is drawn. Also measured, in the same run: the same first load on a warm
+cache, and (``--checkout DIR``) the same cold start of another checkout, e.g. the engine before the
+per-optimizer kernels (``git worktree add /tmp/base 047007c``).
+
+Prints a table and writes bench/results/cold_start.json.
+
+    python bench/cold_start.py [--repeats 3] [--checkout /tmp/base]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.harness import BROWSER_ARGS, CHROMIUM, free_port, stop_server, wait_for_map  # noqa: E402
+
+
+def first_map_seconds(browser, checkout: Path, cache_dir: str, timeout_s: float = 900) -> tuple:
+    """(seconds from server launch to the map drawn, seconds to the server's health check)."""
+    import urllib.request
+    port = free_port()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
+         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=checkout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "NUMBA_CACHE_DIR": cache_dir})
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.05)
+        healthy = time.perf_counter() - t0
+        ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+        page = ctx.new_page()
+        page.goto(f"http://127.0.0.1:{port}/", timeout=timeout_s * 1000)
+        wait_for_map(page, timeout_ms=int(timeout_s * 1000))
+        drawn = time.perf_counter() - t0
+        ctx.close()
+        return drawn, healthy
+    finally:
+        stop_server(proc)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--checkout", default=None, help="another checkout to measure the same way (cold, once)")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "cold_start.json"))
+    args = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+    rows = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
+        cold, health = [], []
+        for _ in range(args.repeats):
+            with tempfile.TemporaryDirectory() as cache:
+                d, h = first_map_seconds(browser, ROOT, cache)
+                # the background compile of every other kernel, after the first map
+                t = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "lab.warmup"], cwd=ROOT, check=True,
+                               env={**os.environ, "NUMBA_CACHE_DIR": cache}, stdout=subprocess.DEVNULL)
+                rows.setdefault("then the rest, python -m lab.warmup on that cache (s)", []).append(
+                    time.perf_counter() - t)
+                warm, _ = first_map_seconds(browser, ROOT, cache)
+                rows.setdefault("warm cache: server launch -> map drawn (s)", []).append(warm)
+            cold.append(d)
+            health.append(h)
+        rows["cold cache: server launch -> map drawn (s)"] = cold
+        rows["cold cache: server launch -> health check (s)"] = health
+        if args.checkout:
+            with tempfile.TemporaryDirectory() as cache:
+                d, _ = first_map_seconds(browser, Path(args.checkout), cache)
+            rows[f"other checkout ({args.checkout}), cold cache -> map drawn (s)"] = [d]
+        browser.close()
+    print(f"{'measure':64s} {'median':>8s} {'min':>8s} {'max':>8s}  target")
+    targets = {"cold cache: server launch -> map drawn (s)": "<= 20"}
+    for k, v in rows.items():
+        print(f"{k:64s} {statistics.median(v):8.1f} {min(v):8.1f} {max(v):8.1f}  {targets.get(k, '')}")
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps({"cpus": os.cpu_count(), "results": rows, "targets": targets}, indent=1))
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
