@@ -65,10 +65,10 @@ class Problem(NamedTuple):
 
 @intrinsic
 def _borrowed(typingctx, arr):
-    """The same array without its reference count, for the gradient oracle's tuple.
+    """The same array without its reference count, for what a kernel hands on every step.
 
-    The oracle tuple is built once per run and step; an array in it is reference counted on every
-    build (two atomic operations each), which was half the cost of a grid step. A borrowed view has
+    An array passed into an inlined function or built into the oracle's tuple is reference counted
+    each time (two atomic operations), which was half the cost of a grid step. A borrowed view has
     no memory-info pointer, so counting it does nothing; the kernel only reads it while the array's
     owner (a kernel argument or local) is alive.
     """
@@ -138,7 +138,7 @@ def _trajectory(problem, hp_row, start, steps, seed, xy, loss, diag, raw):
     hp = Hyper(*to_fixed_tuple(hp_row, N_HYPER))  # noqa: F821 (bound per optimizer)
     s = State(*to_fixed_tuple(np.zeros(N_STATE), N_STATE))  # noqa: F821
     order = np.empty((1, n_samples), dtype=np.int64)
-    sp_, order_ = _borrowed(sp), _borrowed(order)
+    sp_, order_, sched_ = _borrowed(sp), _borrowed(order), _borrowed(sched)
     x, y = start[0], start[1]
     xy[0, 0], xy[0, 1] = x, y
     raw[0, 0], raw[0, 1] = x, y
@@ -146,7 +146,7 @@ def _trajectory(problem, hp_row, start, steps, seed, xy, loss, diag, raw):
     for t in range(1, steps + 1):
         lo, hi = _batch(seed, t, batch_size, order, 0)
         nx, ny = noise(seed, t, sigma)
-        lr = hp.lr * lr_at(sched, 1.0, t)
+        lr = hp.lr * lr_at(sched_, 1.0, t)
         x1, y1, s, r = RULE(hp, s, x, y, t, lr, (sid, h, sp_, order_, 0, lo, hi, nx, ny), u)  # noqa: F821
         status, reason, f = _status(sid, h, box, x1, y1, r)
         if status != RUNNING and not _point_is_kept(x1, y1, reason):
@@ -154,10 +154,11 @@ def _trajectory(problem, hp_row, start, steps, seed, xy, loss, diag, raw):
         xy[t, 0], xy[t, 1] = x1, y1
         raw[t, 0], raw[t, 1] = r.raw_x, r.raw_y
         loss[t] = f
-        d = diag[t - 1]
-        d[0], d[1], d[2], d[3], d[4] = r.grad_x, r.grad_y, x1 - x, y1 - y, lr
-        d[5], d[6], d[7], d[8] = r.velocity_x, r.velocity_y, r.second_moment_x, r.second_moment_y
-        d[9], d[10] = r.eff_lr_x, r.eff_lr_y
+        row = t - 1   # (indexing, not a row view: a view would be reference counted every step)
+        diag[row, 0], diag[row, 1], diag[row, 2], diag[row, 3] = r.grad_x, r.grad_y, x1 - x, y1 - y
+        diag[row, 4], diag[row, 5], diag[row, 6] = lr, r.velocity_x, r.velocity_y
+        diag[row, 7], diag[row, 8] = r.second_moment_x, r.second_moment_y
+        diag[row, 9], diag[row, 10] = r.eff_lr_x, r.eff_lr_y
         x, y = x1, y1
         if status != RUNNING:
             return t, status, t, reason
@@ -179,7 +180,7 @@ def _grid(problem, hps, starts, seeds, steps, f_star, tol, final_xy, final_loss,
         zero = State(*to_fixed_tuple(np.zeros(N_STATE), N_STATE))  # noqa: F821
         st = [zero for _ in range(lanes)]
         order = np.empty((lanes, n_samples), dtype=np.int64)
-        sp_, order_ = _borrowed(sp), _borrowed(order)
+        sp_, order_, sched_ = _borrowed(sp), _borrowed(order), _borrowed(sched)
         alive = np.ones(lanes, dtype=np.bool_)
         for k in range(lanes):
             r = r0 + k
@@ -189,7 +190,7 @@ def _grid(problem, hps, starts, seeds, steps, f_star, tol, final_xy, final_loss,
             final_xy[r, 0], final_xy[r, 1], final_loss[r] = xs[k, 0], xs[k, 1], f
         n_alive = lanes
         for t in range(1, steps + 1):
-            factor = lr_at(sched, 1.0, t)  # the same for every run
+            factor = lr_at(sched_, 1.0, t)  # the same for every run
             for k in range(lanes):
                 if not alive[k]:
                     continue
