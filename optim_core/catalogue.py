@@ -21,7 +21,6 @@ class Hyper:
     max: float = 1.0
     log: bool = False
     help: str = ""
-    help_zh: str = ""
     choices: tuple = ()
     integer: bool = False
 
@@ -34,12 +33,10 @@ class Hyper:
 class OptimizerSpec:
     id: str
     name: str
-    name_zh: str
     family: str                   # basic | momentum | adaptive | second-order
     hyper: tuple                  # Hyper, in the rule's order: hyper[0] is always lr
     rule: str                     # LaTeX of the update, default variant
     summary: str
-    summary_zh: str
     source: str
     diagnostics: tuple = ()       # what it reports besides grad/update/lr/eff_lr: velocity, second_moment, raw_xy
     variant_rules: dict = field(default_factory=dict)   # variant value -> LaTeX
@@ -52,30 +49,29 @@ class OptimizerSpec:
         return {h.name: h.default for h in self.hyper}
 
 
-def _lr(default, lo=1e-6, hi=10.0, help="learning rate η", help_zh="学习率 η"):
-    return Hyper("lr", default, lo, hi, log=True, help=help, help_zh=help_zh)
+def _lr(default, lo=1e-6, hi=10.0, help="learning rate η"):
+    return Hyper("lr", default, lo, hi, log=True, help=help)
 
 
 def _momentum(default=0.9):
-    return Hyper("momentum", default, 0.0, 0.9999, help="momentum coefficient μ", help_zh="动量系数 μ")
+    return Hyper("momentum", default, 0.0, 0.9999, help="momentum coefficient μ")
 
 
 def _betas():
-    return (Hyper("beta1", 0.9, 0.0, 0.9999, help="decay of the first moment β₁", help_zh="一阶矩衰减率 β₁"),
-            Hyper("beta2", 0.999, 0.0, 0.9999, help="decay of the second moment β₂", help_zh="二阶矩衰减率 β₂"))
+    return (Hyper("beta1", 0.9, 0.0, 0.9999, help="decay of the first moment β₁"),
+            Hyper("beta2", 0.999, 0.0, 0.9999, help="decay of the second moment β₂"))
 
 
 def _eps(default=1e-8):
-    return Hyper("eps", default, 1e-12, 0.1, log=True, help="added to the denominator ε",
-                 help_zh="分母中的 ε（数值稳定）")
+    return Hyper("eps", default, 1e-12, 0.1, log=True, help="added to the denominator ε")
 
 
 def _weight_decay(default):
-    return Hyper("weight_decay", default, 0.0, 1.0, help="weight decay λ", help_zh="权重衰减 λ")
+    return Hyper("weight_decay", default, 0.0, 1.0, help="weight decay λ")
 
 
 def _damping():
-    return Hyper("damping", 0.0, 0.0, 100.0, help="λ added to the curvature", help_zh="加到曲率上的阻尼 λ")
+    return Hyper("damping", 0.0, 0.0, 100.0, help="λ added to the curvature")
 
 
 ADAM_RULE = (r"m_t=\beta_1 m_{t-1}+(1-\beta_1)g_t,\;v_t=\beta_2 v_{t-1}+(1-\beta_2)g_t^2,\;"
@@ -83,154 +79,129 @@ ADAM_RULE = (r"m_t=\beta_1 m_{t-1}+(1-\beta_1)g_t,\;v_t=\beta_2 v_{t-1}+(1-\beta
 
 OPTIMIZER_LIST = [
     OptimizerSpec(
-        "sgd", "SGD", "SGD（梯度下降）", "basic", (_lr(0.01),),
+        "sgd", "SGD", "basic", (_lr(0.01),),
         r"\theta_t=\theta_{t-1}-\eta\,g_t",
         "Step against the gradient. GD, SGD and mini-batch GD differ only in the gradient used.",
-        "沿负梯度走一步。批量、随机与小批量梯度下降只是所用梯度不同。",
         "Robbins & Monro 1951; torch.optim.SGD"),
     OptimizerSpec(
-        "momentum", "Momentum", "动量法", "momentum",
+        "momentum", "Momentum", "momentum",
         (_lr(0.01), _momentum(),
-         Hyper("dampening", 0.0, 0.0, 0.9999, help="dampening of the new gradient (classic form)",
-               help_zh="新梯度的阻尼（classic 形式）"),
+         Hyper("dampening", 0.0, 0.0, 0.9999, help="dampening of the new gradient (classic form)"),
          Hyper("form", "classic", choices=("classic", "ema", "lr_inside"),
-               help="how the velocity is written", help_zh="速度的写法")),
+               help="how the velocity is written")),
         r"v_t=\mu v_{t-1}+(1-d)\,g_t\;(v_1=g_1),\;\theta_t=\theta_{t-1}-\eta v_t",
         "A heavy ball: the velocity accumulates past gradients, damping zig-zags.",
-        "重球：速度累积过去的梯度，抑制来回震荡。",
         "Polyak 1964; torch.optim.SGD(momentum)", ("velocity",),
         {"ema": r"v_t=\mu v_{t-1}+(1-\mu)g_t,\;\theta_t=\theta_{t-1}-\eta v_t",
          "lr_inside": r"v_t=\mu v_{t-1}+\eta g_t,\;\theta_t=\theta_{t-1}-v_t"}),
     OptimizerSpec(
-        "nag", "Nesterov (NAG)", "Nesterov 加速梯度", "momentum",
+        "nag", "Nesterov (NAG)", "momentum",
         (_lr(0.01), _momentum(),
          Hyper("variant", "notes", choices=("notes", "pytorch"),
-               help="look-ahead form of the notes, or torch.optim.SGD(nesterov=True)",
-               help_zh="讲义的前瞻形式，或 torch.optim.SGD(nesterov=True)")),
+               help="look-ahead form of the notes, or torch.optim.SGD(nesterov=True)")),
         r"v_t=\mu v_{t-1}+\eta\nabla f(\theta_{t-1}-\mu v_{t-1}),\;\theta_t=\theta_{t-1}-v_t",
         "Momentum that looks ahead: the gradient is taken where the velocity is about to carry it.",
-        "会“向前看”的动量：在速度即将到达的位置计算梯度。",
         "Nesterov 1983; Sutskever et al. 2013", ("velocity",),
         {"pytorch": r"b_t=\mu b_{t-1}+g_t\;(b_1=g_1),\;\theta_t=\theta_{t-1}-\eta\,(g_t+\mu b_t)"}),
     OptimizerSpec(
-        "asgd", "Averaged SGD", "平均随机梯度下降 (ASGD)", "momentum",
+        "asgd", "Averaged SGD", "momentum",
         (_lr(0.01),
-         Hyper("alpha", 0.99, 0.0, 0.9999, help="averaging weight α (0: arithmetic mean)",
-               help_zh="滑动平均系数 α（0 表示算术平均）"),
-         Hyper("t0", 10, 1, 20000, integer=True, help="step at which averaging starts",
-               help_zh="开始平均的步数")),
+         Hyper("alpha", 0.99, 0.0, 0.9999, help="averaging weight α (0: arithmetic mean)"),
+         Hyper("t0", 10, 1, 20000, integer=True, help="step at which averaging starts")),
         r"\theta_t=\theta_{t-1}-\eta g_t,\;\bar\theta_t=\alpha\bar\theta_{t-1}+(1-\alpha)\theta_t\;(t\ge t_0)",
         "Plain SGD whose iterates are averaged: the average is calmer than the noisy path.",
-        "对普通 SGD 的迭代点取平均：平均点比带噪路径更平稳。",
         "Polyak & Juditsky 1992; course notes", ("raw_xy",)),
     OptimizerSpec(
-        "rprop", "Rprop", "Rprop", "adaptive",
-        (_lr(0.01, help="initial step size", help_zh="初始步长"),
-         Hyper("eta_minus", 0.5, 0.01, 0.99, help="shrink factor on a sign change", help_zh="符号改变时的缩小因子"),
-         Hyper("eta_plus", 1.2, 1.01, 5.0, help="growth factor while the sign holds", help_zh="符号不变时的放大因子"),
-         Hyper("step_min", 1e-6, 1e-12, 1.0, log=True, help="smallest step size", help_zh="最小步长"),
-         Hyper("step_max", 50.0, 1e-3, 1000.0, log=True, help="largest step size", help_zh="最大步长")),
+        "rprop", "Rprop", "adaptive",
+        (_lr(0.01, help="initial step size"),
+         Hyper("eta_minus", 0.5, 0.01, 0.99, help="shrink factor on a sign change"),
+         Hyper("eta_plus", 1.2, 1.01, 5.0, help="growth factor while the sign holds"),
+         Hyper("step_min", 1e-6, 1e-12, 1.0, log=True, help="smallest step size"),
+         Hyper("step_max", 50.0, 1e-3, 1000.0, log=True, help="largest step size")),
         r"\Delta_t=\mathrm{clip}(\Delta_{t-1}\cdot\{\eta^+,\eta^-,1\}),\;\theta_t=\theta_{t-1}-\Delta_t\,\mathrm{sign}(g_t)",
         "Uses only the sign of the gradient; each coordinate grows or shrinks its own step.",
-        "只看梯度的符号；每个坐标各自放大或缩小步长。",
         "Riedmiller & Braun 1993; torch.optim.Rprop", (), schedulable=False),
     OptimizerSpec(
-        "adagrad", "AdaGrad", "AdaGrad", "adaptive",
-        (_lr(0.1), Hyper("lr_decay", 0.0, 0.0, 1.0, help="lr decay per step", help_zh="每步学习率衰减"),
-         Hyper("initial_accumulator_value", 0.0, 0.0, 10.0, help="starting value of the sum of squares",
-               help_zh="平方和的初始值"),
+        "adagrad", "AdaGrad", "adaptive",
+        (_lr(0.1), Hyper("lr_decay", 0.0, 0.0, 1.0, help="lr decay per step"),
+         Hyper("initial_accumulator_value", 0.0, 0.0, 10.0, help="starting value of the sum of squares"),
          _eps(1e-10)),
         r"G_t=G_{t-1}+g_t^2,\;\theta_t=\theta_{t-1}-\frac{\eta}{\sqrt{G_t}+\epsilon}g_t",
         "Divides by the root of all past squared gradients: steep coordinates slow down for good.",
-        "除以历史梯度平方和的平方根：陡峭方向的步长永久变小。",
         "Duchi et al. 2011; torch.optim.Adagrad", ("second_moment",)),
     OptimizerSpec(
-        "adadelta", "AdaDelta", "AdaDelta", "adaptive",
-        (_lr(1.0, 0.01, 10.0, help="multiplier of the update", help_zh="更新的乘数"),
-         Hyper("rho", 0.9, 0.0, 0.9999, help="decay ρ of both averages", help_zh="两个滑动平均的衰减率 ρ"),
+        "adadelta", "AdaDelta", "adaptive",
+        (_lr(1.0, 0.01, 10.0, help="multiplier of the update"),
+         Hyper("rho", 0.9, 0.0, 0.9999, help="decay ρ of both averages"),
          _eps(1e-6)),
         r"v_t=\rho v_{t-1}+(1-\rho)g_t^2,\;\Delta_t=\frac{\sqrt{u_{t-1}+\epsilon}}{\sqrt{v_t+\epsilon}}g_t,\;"
         r"u_t=\rho u_{t-1}+(1-\rho)\Delta_t^2,\;\theta_t=\theta_{t-1}-\eta\Delta_t",
         "Needs no learning rate: the step's units come from the average of past steps.",
-        "不需要学习率：步长的量纲来自过去更新量的平均。",
         "Zeiler 2012; torch.optim.Adadelta", ("second_moment",)),
     OptimizerSpec(
-        "rmsprop", "RMSProp", "RMSProp", "adaptive",
-        (_lr(0.01), Hyper("alpha", 0.99, 0.0, 0.9999, help="decay α of the squared average",
-                          help_zh="平方梯度滑动平均的衰减率 α"),
+        "rmsprop", "RMSProp", "adaptive",
+        (_lr(0.01), Hyper("alpha", 0.99, 0.0, 0.9999, help="decay α of the squared average"),
          _eps(1e-8), _momentum(0.0),
-         Hyper("centered", False, choices=(False, True), help="divide by the variance instead",
-               help_zh="改为除以方差（中心化）")),
+         Hyper("centered", False, choices=(False, True), help="divide by the variance instead")),
         r"v_t=\alpha v_{t-1}+(1-\alpha)g_t^2,\;\theta_t=\theta_{t-1}-\frac{\eta}{\sqrt{v_t}+\epsilon}g_t",
         "AdaGrad with a memory that fades: the step size recovers after a steep stretch.",
-        "带遗忘的 AdaGrad：走过陡峭段后步长还能恢复。",
         "Hinton 2012 (lecture 6e); torch.optim.RMSprop", ("velocity", "second_moment")),
     OptimizerSpec(
-        "adam", "Adam", "Adam", "adaptive",
+        "adam", "Adam", "adaptive",
         (_lr(0.01), *_betas(), _eps(), _weight_decay(0.0)),
         ADAM_RULE,
         "Momentum plus RMSProp scaling, both bias-corrected: the default of deep learning.",
-        "动量加 RMSProp 式缩放，并做偏差修正：深度学习的默认选择。",
         "Kingma & Ba 2015; torch.optim.Adam", ("velocity", "second_moment")),
     OptimizerSpec(
-        "amsgrad", "AMSGrad", "AMSGrad", "adaptive",
+        "amsgrad", "AMSGrad", "adaptive",
         (_lr(0.01), *_betas(), _eps(), _weight_decay(0.0)),
         r"\hat v^{\max}_t=\max(\hat v^{\max}_{t-1},v_t),\;\theta_t=\theta_{t-1}-\frac{\eta}{1-\beta_1^t}"
         r"\frac{m_t}{\sqrt{\hat v^{\max}_t}/\sqrt{1-\beta_2^t}+\epsilon}",
         "Adam whose denominator never shrinks, which restores the convergence guarantee.",
-        "分母永不减小的 Adam，恢复了收敛性保证。",
         "Reddi et al. 2018; torch.optim.Adam(amsgrad=True)", ("velocity", "second_moment")),
     OptimizerSpec(
-        "adamw", "AdamW", "AdamW", "adaptive",
+        "adamw", "AdamW", "adaptive",
         (_lr(0.01), *_betas(), _eps(), _weight_decay(0.01)),
         r"\theta\leftarrow\theta(1-\eta\lambda),\;\text{then the Adam step}",
         "Adam with weight decay applied to the weights directly, not through the gradient.",
-        "权重衰减直接作用于参数，而不是混进梯度的 Adam。",
         "Loshchilov & Hutter 2019; torch.optim.AdamW", ("velocity", "second_moment")),
     OptimizerSpec(
-        "nadam", "Nadam", "Nadam", "adaptive",
+        "nadam", "Nadam", "adaptive",
         (_lr(0.01), *_betas(), _eps(),
-         Hyper("momentum_decay", 0.004, 0.0, 0.1, help="momentum decay ψ (pytorch variant)",
-               help_zh="动量衰减 ψ（pytorch 变体）"),
+         Hyper("momentum_decay", 0.004, 0.0, 0.1, help="momentum decay ψ (pytorch variant)"),
          Hyper("variant", "notes", choices=("notes", "pytorch"),
-               help="the notes' formula, or torch.optim.NAdam", help_zh="讲义公式，或 torch.optim.NAdam")),
+               help="the notes' formula, or torch.optim.NAdam")),
         r"\theta_t=\theta_{t-1}-\eta\,\frac{\beta_1\hat m_t+\frac{(1-\beta_1)g_t}{1-\beta_1^t}}{\sqrt{\hat v_t}+\epsilon}",
         "Adam with Nesterov's look-ahead folded into the first moment.",
-        "把 Nesterov 前瞻融入一阶矩的 Adam。",
         "Dozat 2016; torch.optim.NAdam", ("velocity", "second_moment"),
         {"pytorch": r"\mu_t=\beta_1(1-\tfrac12 0.96^{t\psi}),\;\theta_t=\theta_{t-1}-\eta\Big[\frac{(1-\mu_t)g_t}{1-\prod_{i\le t}\mu_i}"
                     r"+\frac{\mu_{t+1}m_t}{1-\prod_{i\le t+1}\mu_i}\Big]\Big/\Big(\sqrt{v_t/(1-\beta_2^t)}+\epsilon\Big)"}),
     OptimizerSpec(
-        "radam", "RAdam", "RAdam", "adaptive",
+        "radam", "RAdam", "adaptive",
         (_lr(0.01), *_betas(), _eps(),
-         Hyper("threshold", 5.0, 4.0, 100.0, help="rectify once ρ_t exceeds this (paper 4, torch 5)",
-               help_zh="ρ_t 超过此值才启用修正（论文 4，torch 5）")),
+         Hyper("threshold", 5.0, 4.0, 100.0, help="rectify once ρ_t exceeds this (paper 4, torch 5)")),
         r"\rho_t=\rho_\infty-\frac{2t\beta_2^t}{1-\beta_2^t};\;\rho_t>\tau:\ \theta_t=\theta_{t-1}-\eta\,\hat m_t\,r_t\frac{\sqrt{1-\beta_2^t}}{\sqrt{v_t}+\epsilon},"
         r"\ \text{else}\ \theta_t=\theta_{t-1}-\eta\hat m_t",
         "Adam that waits until the variance estimate is trustworthy, then rectifies it.",
-        "等到方差估计可靠后才启用自适应缩放，并加以修正的 Adam。",
         "Liu et al. 2020; torch.optim.RAdam", ("velocity", "second_moment")),
     OptimizerSpec(
-        "newton", "Newton", "牛顿法", "second-order",
-        (_lr(1.0, 0.01, 2.0, help="step multiplier", help_zh="步长乘数"), _damping()),
+        "newton", "Newton", "second-order",
+        (_lr(1.0, 0.01, 2.0, help="step multiplier"), _damping()),
         r"\theta_t=\theta_{t-1}-\eta\,(H+\lambda I)^{-1}g_t",
         "Uses the exact curvature: one step to the minimum of a bowl, but also drawn to saddles.",
-        "利用精确曲率：碗状函数一步到位，但也会被鞍点吸引。",
         "Newton–Raphson; course notes", ()),
     OptimizerSpec(
-        "diag_newton", "Diagonal Newton", "对角牛顿（拟牛顿）", "second-order",
-        (_lr(1.0, 0.01, 2.0, help="step multiplier", help_zh="步长乘数"), _damping()),
+        "diag_newton", "Diagonal Newton", "second-order",
+        (_lr(1.0, 0.01, 2.0, help="step multiplier"), _damping()),
         r"\theta_{t,i}=\theta_{t-1,i}-\eta\,\frac{g_{t,i}}{H_{ii}+\lambda}",
         "Keeps only the diagonal of the Hessian: exact on axis-aligned bowls, not on rotated ones.",
-        "只保留 Hessian 的对角线：对轴对齐的碗精确，对旋转的碗不行。",
         "Becker & LeCun 1988; course notes", ()),
     OptimizerSpec(
-        "bfgs", "BFGS", "BFGS 拟牛顿", "second-order",
-        (_lr(1.0, 0.01, 2.0, help="first trial step of the line search", help_zh="线搜索的初始试探步长"),),
+        "bfgs", "BFGS", "second-order",
+        (_lr(1.0, 0.01, 2.0, help="first trial step of the line search"),),
         r"d_t=-B_t g_t,\;\theta_t=\theta_{t-1}+\alpha_t d_t\ (\text{Armijo}),\;"
         r"B_{t+1}=(I-\rho sy^\top)B_t(I-\rho ys^\top)+\rho ss^\top",
         "Builds an inverse-Hessian estimate from gradient differences; a line search sets the step.",
-        "用梯度差逐步构造逆 Hessian 的估计，线搜索决定步长。",
         "Broyden, Fletcher, Goldfarb, Shanno 1970; Nocedal & Wright ch. 6", ()),
 ]
 

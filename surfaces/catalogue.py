@@ -22,23 +22,19 @@ class SurfaceParam:
     min: float
     max: float
     help: str
-    help_zh: str
     integer: bool = False
     log: bool = False
 
 
-SCALE = SurfaceParam("scale", 1.0, 1e-4, 1e4, "multiplies the whole loss (f -> s*f)",
-                     "整体缩放损失 (f -> s·f)", log=True)
+SCALE = SurfaceParam("scale", 1.0, 1e-4, 1e4, "multiplies the whole loss (f -> s*f)", log=True)
 
 
 @dataclass(frozen=True)
 class SurfaceSpec:
     id: str
     name: str
-    name_zh: str
     formula: str                      # LaTeX
     summary: str
-    summary_zh: str
     domain: tuple                     # (xmin, xmax, ymin, ymax)
     start: tuple
     log_levels: bool
@@ -129,45 +125,39 @@ def _double_well_stationary(p):
 
 SURFACE_LIST = [
     SurfaceSpec(
-        "beale", "Beale", "Beale 函数",
+        "beale", "Beale",
         r"f=(1.5-x+xy)^2+(2.25-x+xy^2)^2+(2.625-x+xy^3)^2",
         "A classic benchmark: flat plateaus, a curved valley and sharp walls.",
-        "经典测试函数：平坦高原、弯曲峡谷和陡峭的壁。",
         (-4.5, 4.5, -4.5, 4.5), (1.0, 1.5), True,
         stationary=_fixed([(3.0, 0.5)], [(0.0, 1.0), (0.10053793732415837, -2.644513585023125)])),
     SurfaceSpec(
-        "saddle", "Saddle x² − y²", "鞍面 x² − y²", r"f=x^2-y^2",
+        "saddle", "Saddle x² − y²", r"f=x^2-y^2",
         "A pure saddle: downhill along y, uphill along x. Plain GD lingers near the centre.",
-        "纯鞍点：沿 y 下降、沿 x 上升。普通梯度下降会在中心附近徘徊。",
         (-2.0, 2.0, -2.0, 2.0), (-1.5, 0.01), False,
         stationary=_fixed([], [(0.0, 0.0)])),
     SurfaceSpec(
-        "valley", "Valley 0.1x² + 2y²", "狭长山谷 0.1x² + 2y²", r"f=0.1x^2+2y^2",
+        "valley", "Valley 0.1x² + 2y²", r"f=0.1x^2+2y^2",
         "An ill-conditioned bowl (condition number 20): GD zig-zags across, momentum glides along.",
-        "病态条件的碗（条件数 20）：梯度下降来回震荡，动量法沿谷底滑行。",
         (-6.0, 6.0, -3.0, 3.0), (-5.0, -2.0), True,
         stationary=_fixed([(0.0, 0.0)])),
     SurfaceSpec(
-        "noisy_bowl", "Noisy bowl (finite sum)", "含噪碗（有限和）",
+        "noisy_bowl", "Noisy bowl (finite sum)",
         r"f=\frac{1}{N}\sum_{i=1}^{N}\tfrac12\left[(x-c_{i,x})^2+2(y-c_{i,y})^2\right]",
         "The mean of N per-sample quadratic losses: mini-batches give real sampling noise.",
-        "N 个样本二次损失的平均：小批量带来真实的采样噪声。",
         (-3.0, 3.0, -3.0, 3.0), (-2.0, 2.5), True,
-        params=(SurfaceParam("n_samples", 200, 10, 5000, "number of samples N", "样本数 N", integer=True),
-                SurfaceParam("spread", 1.0, 0.0, 5.0, "std of the sample centres", "样本中心的标准差"),
-                SurfaceParam("data_seed", 0, 0, 2**31 - 1, "seed of the data set", "数据集的随机种子",
+        params=(SurfaceParam("n_samples", 200, 10, 5000, "number of samples N", integer=True),
+                SurfaceParam("spread", 1.0, 0.0, 5.0, "std of the sample centres"),
+                SurfaceParam("data_seed", 0, 0, 2**31 - 1, "seed of the data set",
                              integer=True)),
         stationary=_bowl_stationary, derived=_bowl_derived, finite_sum=True),
     SurfaceSpec(
-        "rosenbrock", "Rosenbrock", "Rosenbrock 香蕉谷", r"f=(1-x)^2+100(y-x^2)^2",
+        "rosenbrock", "Rosenbrock", r"f=(1-x)^2+100(y-x^2)^2",
         "A long curved banana valley: easy to reach, slow to follow to (1, 1).",
-        "弯曲的香蕉形峡谷：容易进入，沿谷底走到 (1, 1) 却很慢。",
         (-2.0, 2.0, -1.0, 3.0), (-1.2, 1.0), True, stationary=_fixed([(1.0, 1.0)])),
     SurfaceSpec(
-        "himmelblau", "Himmelblau (four minima)", "Himmelblau（四个极小值）",
+        "himmelblau", "Himmelblau (four minima)",
         r"f=(x^2+y-11)^2+(x+y^2-7)^2",
         "Four equal minima: the start and the optimizer decide which basin wins.",
-        "四个同样深的极小值：起点和优化器决定落入哪个盆地。",
         (-5.0, 5.0, -5.0, 5.0), (0.0, 0.0), True,
         stationary=_fixed(
             [(3.0, 2.0), (-2.805118086952745, 3.131312518250573),
@@ -175,50 +165,44 @@ SURFACE_LIST = [
             [(-3.0730257507643897, -0.08135304428796751), (0.08667750455539634, 2.884254701174776),
              (3.385154183607021, 0.07385187983774928), (-0.12796134673068005, -1.9537149802445766)])),
     SurfaceSpec(
-        "rastrigin", "Rastrigin (many minima)", "Rastrigin（众多局部极小）",
+        "rastrigin", "Rastrigin (many minima)",
         r"f=2A+x^2-A\cos 2\pi x+y^2-A\cos 2\pi y",
         "An egg-crate of local minima around one global minimum at the origin.",
-        "布满局部极小值的“蛋托”，全局极小在原点。",
         (-5.12, 5.12, -5.12, 5.12), (3.2, 2.6), False,
-        params=(SurfaceParam("A", 10.0, 0.0, 20.0, "depth of the ripples", "波纹深度"),),
+        params=(SurfaceParam("A", 10.0, 0.0, 20.0, "depth of the ripples"),),
         stationary=_fixed([(0.0, 0.0)])),
     SurfaceSpec(
-        "rotated_valley", "Rotated valley", "旋转山谷",
+        "rotated_valley", "Rotated valley",
         r"f=0.1\,(u^2+\kappa v^2),\ (u,v)=R_{\alpha}(x,y)",
         "The valley turned by an angle: per-coordinate adaptive methods lose their advantage.",
-        "把山谷旋转一个角度：逐坐标自适应方法的优势随之消失。",
         (-6.0, 6.0, -6.0, 6.0), (-5.0, -2.0), True,
-        params=(SurfaceParam("kappa", 20.0, 1.0, 1000.0, "condition number", "条件数 κ", log=True),
-                SurfaceParam("angle_deg", 30.0, -90.0, 90.0, "rotation angle in degrees", "旋转角（度）")),
+        params=(SurfaceParam("kappa", 20.0, 1.0, 1000.0, "condition number", log=True),
+                SurfaceParam("angle_deg", 30.0, -90.0, 90.0, "rotation angle in degrees")),
         stationary=_fixed([(0.0, 0.0)]), derived=_rotation),
     SurfaceSpec(
-        "goldstein_price", "Goldstein–Price", "Goldstein–Price 函数",
+        "goldstein_price", "Goldstein–Price",
         r"f=[1+(x+y+1)^2(19-14x+3x^2-14y+6xy+3y^2)]\,[30+(2x-3y)^2(18-32x+12x^2+48y-36xy+27y^2)]",
         "Huge dynamic range, one global minimum f = 3 at (0, −1) and three local ones.",
-        "数值跨度极大：全局极小 f = 3 位于 (0, −1)，另有三个局部极小。",
         (-2.0, 2.0, -2.0, 2.0), (-0.5, 1.5), True,
         stationary=_fixed([(0.0, -1.0), (-0.6, -0.4), (1.8, 0.2), (1.2, 0.8)],
                           [(-0.4, -0.6), (0.6, 0.4), (1.4, 0.6), (1.2, -0.2)])),
     SurfaceSpec(
-        "wavy", "Wavy x·cos(cx) + y²", "波浪面 x·cos(cx) + y²", r"f=x\cos(cx)+y^2",
+        "wavy", "Wavy x·cos(cx) + y²", r"f=x\cos(cx)+y^2",
         "A row of local minima of different depth: a large step can land in a worse one.",
-        "一排深浅不同的局部极小：步长太大可能落进更差的一个。",
         (-8.0, 8.0, -4.0, 4.0), (1.0, 2.0), False,
-        params=(SurfaceParam("c", 1.0, 0.1, 5.0, "frequency of the waves", "波的频率 c"),),
+        params=(SurfaceParam("c", 1.0, 0.1, 5.0, "frequency of the waves"),),
         stationary=_wavy_stationary),
     SurfaceSpec(
-        "double_well", "Double well", "双势阱", r"f=(x^2-1)^2+t\,x+y^2",
+        "double_well", "Double well", r"f=(x^2-1)^2+t\,x+y^2",
         "A shallow and a deep well: noise can kick a run out of the shallow one.",
-        "一浅一深两个势阱：噪声可能把轨迹从浅阱中踢出去。",
         (-2.0, 2.0, -1.5, 1.5), (1.6, 1.0), False,
-        params=(SurfaceParam("tilt", 0.3, -1.5, 1.5, "tilt t: makes one well deeper", "倾斜 t：让一个阱更深"),),
+        params=(SurfaceParam("tilt", 0.3, -1.5, 1.5, "tilt t: makes one well deeper"),),
         stationary=_double_well_stationary),
     SurfaceSpec(
-        "plateau", "Well in a plateau", "平原中的深井", r"f=1-e^{-(x^2+y^2)/(2w^2)}",
+        "plateau", "Well in a plateau", r"f=1-e^{-(x^2+y^2)/(2w^2)}",
         "Far from the well the gradient almost vanishes: plain GD barely moves.",
-        "远离井口处梯度几乎为零：普通梯度下降几乎不动。",
         (-5.0, 5.0, -5.0, 5.0), (3.5, 3.0), False,
-        params=(SurfaceParam("width", 1.0, 0.3, 3.0, "width w of the well", "井的宽度 w"),),
+        params=(SurfaceParam("width", 1.0, 0.3, 3.0, "width w of the well"),),
         stationary=_fixed([(0.0, 0.0)])),
 ]
 

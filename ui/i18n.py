@@ -12,6 +12,24 @@ CATALOGUES = {"en": strings_en.STRINGS, "zh": strings_zh.STRINGS}
 LANG_KEY = "w:lang"
 
 
+def engine_english() -> dict:
+    """The engine catalogues' own English, as UI keys: the fallback of every language for the
+    names, summaries and helps the app shows (``opt.<id>.name``, ``opt.<id>.summary``,
+    ``hyper.<id>.<name>.help``, ``surface.<id>.name``, ``surface.<id>.summary``,
+    ``surface.<id>.<param>.help``). A translation lives in that language's string catalogue."""
+    out = {}
+    for oid, spec in OPTIMIZERS.items():
+        out[f"opt.{oid}.name"], out[f"opt.{oid}.summary"] = spec.name, spec.summary
+        out.update({f"hyper.{oid}.{h.name}.help": h.help for h in spec.hyper})
+    for sid, spec in surfaces.SURFACES.items():
+        out[f"surface.{sid}.name"], out[f"surface.{sid}.summary"] = spec.name, spec.summary
+        out.update({f"surface.{sid}.{p.name}.help": p.help for p in spec.all_params})
+    return out
+
+
+ENGINE_EN = engine_english()
+
+
 def lang() -> str:
     v = st.session_state.get(LANG_KEY, "en")
     return v if v in CATALOGUES else "en"
@@ -19,33 +37,37 @@ def lang() -> str:
 
 def t(key: str, **fmt) -> str:
     """The UI string ``key`` in the current language (English if missing), formatted."""
-    s = CATALOGUES[lang()].get(key) or CATALOGUES["en"][key]
+    for catalogue in (CATALOGUES[lang()], CATALOGUES["en"], ENGINE_EN):   # "" is a real value
+        if key in catalogue:
+            s = catalogue[key]
+            break
+    else:
+        raise KeyError(key)
     return s.format(**fmt) if fmt else s
 
 
 def opt_name(oid: str) -> str:
-    spec = OPTIMIZERS[oid]
-    return spec.name_zh if lang() == "zh" else spec.name
+    return t(f"opt.{oid}.name")
 
 
 def opt_summary(oid: str) -> str:
-    spec = OPTIMIZERS[oid]
-    return spec.summary_zh if lang() == "zh" else spec.summary
+    return t(f"opt.{oid}.summary")
 
 
 def surface_name(sid: str) -> str:
-    spec = surfaces.SURFACES[sid]
-    return spec.name_zh if lang() == "zh" else spec.name
+    return t(f"surface.{sid}.name")
 
 
 def surface_summary(sid: str) -> str:
-    spec = surfaces.SURFACES[sid]
-    return spec.summary_zh if lang() == "zh" else spec.summary
+    return t(f"surface.{sid}.summary")
 
 
-def help_of(item) -> str:
-    """The help text of a catalogue Hyper or SurfaceParam in the current language."""
-    return (item.help_zh if lang() == "zh" and item.help_zh else item.help) or ""
+def hyper_help(oid: str, name: str) -> str:
+    return t(f"hyper.{oid}.{name}.help")
+
+
+def surface_param_help(sid: str, name: str) -> str:
+    return t(f"surface.{sid}.{name}.help")
 
 
 def figure_text(prefix: str = "fig_") -> dict:

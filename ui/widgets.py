@@ -21,7 +21,7 @@ from optim_core.schedules import KINDS as SCHEDULE_KINDS
 from optim_core.schedules import PARAMS as SCHEDULE_PARAMS
 from optim_core.schedules import WARMUP
 
-from .i18n import help_of, lang, opt_name, surface_name, t
+from .i18n import hyper_help, lang, opt_name, surface_name, surface_param_help, t
 
 W = "w:"
 TUNE = "v:tune"              # whose hyperparameters the sidebar shows (a view choice, not in the URL)
@@ -77,9 +77,10 @@ def hyper_widget(oid: str, h, container=st, key=None):
         _ensure(key, h.default)
         if st.session_state[key] not in h.choices:
             st.session_state[key] = h.default
-        return container.selectbox(label, options=list(h.choices), format_func=str, key=key, help=help_of(h))
-    return number_widget(key, label, h.min, h.max, h.default, log=h.log, integer=h.integer, help=help_of(h),
-                         container=container)
+        return container.selectbox(label, options=list(h.choices), format_func=str, key=key,
+                                   help=hyper_help(oid, h.name))
+    return number_widget(key, label, h.min, h.max, h.default, log=h.log, integer=h.integer,
+                         help=hyper_help(oid, h.name), container=container)
 
 
 # ------------------------------------------------------------------ config <-> session state
@@ -265,7 +266,7 @@ def sidebar_controls(optimizers: bool = True, extra=None):
     for p in sspec.all_params if exp else ():
         with exp:
             number_widget(f"{W}s.{p.name}", p.name, p.min, p.max, p.default, log=p.log, integer=p.integer,
-                          help=help_of(p))
+                          help=surface_param_help(sspec.id, p.name))
 
     _ensure(W + "opt", list(CLASSROOM))
     ss[W + "opt"] = [o for o in ss[W + "opt"] if o in OPTIMIZERS]
