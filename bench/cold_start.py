@@ -25,26 +25,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.harness import BROWSER_ARGS, CHROMIUM, free_port, stop_server, wait_for_map  # noqa: E402
+from bench.harness import BROWSER_ARGS, CHROMIUM, free_port, start_server, stop_server, wait_for_map  # noqa: E402
 
 
 def first_map_seconds(browser, checkout: Path, cache_dir: str, timeout_s: float = 900) -> tuple:
     """(seconds from server launch to the map drawn, seconds to the server's health check)."""
-    import urllib.request
     port = free_port()
     t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=checkout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "NUMBA_CACHE_DIR": cache_dir})
+    proc = start_server(port, env={"NUMBA_CACHE_DIR": cache_dir}, timeout=timeout_s, cwd=checkout)
     try:
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.05)
         healthy = time.perf_counter() - t0
         ctx = browser.new_context(viewport={"width": 1280, "height": 720})
         page = ctx.new_page()

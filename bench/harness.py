@@ -23,12 +23,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, app: str = "app.py", env: dict | None = None, timeout: float = 90) -> subprocess.Popen:
-    """``streamlit run app`` on 127.0.0.1:port, returned once /_stcore/health answers."""
+def start_server(port: int, app: str = "app.py", env: dict | None = None, timeout: float = 90,
+                 cwd: Path = ROOT) -> subprocess.Popen:
+    """``streamlit run app`` (in checkout ``cwd``) on 127.0.0.1:port, returned once /_stcore/health
+    answers."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", app, "--server.port", str(port), "--server.address",
          "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
+        cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:

@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+from numba import njit
 from numba.core import cgutils
 from numba.extending import intrinsic
 from numba.np.unsafe.ndarray import to_fixed_tuple
 
 from surfaces import kernels as surf
-from surfaces.jit_cache import ROOT, njit_unit
+from surfaces.jit_cache import ROOT, njit_unit, unit_dir
 
 from .oracle import noise, shuffle_epoch
 from .rules import RULES
@@ -69,7 +70,7 @@ def _borrowed(typingctx, arr):
 
     An array passed into an inlined function or built into the oracle's tuple is reference counted
     each time (two atomic operations), which was half the cost of a grid step. A borrowed view has
-    no memory-info pointer, so counting it does nothing; the kernel only reads it while the array's
+    no memory-info pointer, so counting it does nothing; the kernel uses it only while the array's
     owner (a kernel argument or local) is alive.
     """
     def codegen(context, builder, sig, args):
@@ -79,17 +80,12 @@ def _borrowed(typingctx, arr):
     return arr(arr), codegen
 
 
-def _inline(fn):
-    from numba import njit
-    return njit(inline="always")(fn)
-
-
-@_inline
+@njit(inline="always")
 def _inside(x, y, box):
     return box[0] <= x <= box[1] and box[2] <= y <= box[3]  # False for NaN
 
 
-@_inline
+@njit(inline="always")
 def _status(sid, h, box, x, y, r):
     """(status, reason, loss) of a run after a step to (x, y) with report r; RUNNING while all is well."""
     # fast path: the escape box lies well within |θ| ≤ 1e6, and NaN fails every comparison
@@ -109,13 +105,13 @@ def _status(sid, h, box, x, y, r):
     return ESCAPED, R_ESCAPED, f
 
 
-@_inline
+@njit(inline="always")
 def _point_is_kept(x, y, reason):
     """A stopping step's point is kept unless the step was undefined or the point is not finite."""
     return reason < R_SINGULAR and math.isfinite(x) and math.isfinite(y)
 
 
-@_inline
+@njit(inline="always")
 def _batch(seed, t, batch_size, orders, row):
     """(start, end) of step t's mini-batch in ``orders[row]``, reshuffled at each epoch; (0, 0): the
     full batch. The order depends only on (seed, epoch), never on the optimizer (common random
@@ -264,5 +260,4 @@ def ready_marker(optimizer: str, kind: str) -> Path:
     """A file that exists once ``optimizer``'s ``kind`` kernel is compiled into its cache directory
     (written by whoever compiled it: ``lab.warmup``). Keyed like the cache, so an edit that makes
     the cache stale also makes the marker absent."""
-    from surfaces.jit_cache import unit_dir
     return unit_dir(optimizer, kernel_sources(optimizer)) / f"{kind}.ready"
