@@ -2,19 +2,19 @@
 compiling the engine's kernels in the background once per server process."""
 import streamlit as st
 
-from ui import cache, state, widgets
+from ui import cache, sidebar, state
 from ui.i18n import t
 
 st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide", initial_sidebar_state="expanded")
 
-PAGES = {"playground": ("app_pages/playground.py", "page_playground", ":material/landscape:"),
-         "compare": ("app_pages/compare.py", "page_compare", ":material/view_column:")}
+PAGES = {"playground": ("app_pages/playground.py", ":material/landscape:"),
+         "compare": ("app_pages/compare.py", ":material/view_column:")}
 
-page = st.navigation([st.Page(path, title=t(title), icon=icon, default=(pid == "playground"), url_path=pid)
-                      for pid, (path, title, icon) in PAGES.items()])
+page = st.navigation([st.Page(path, title=t("page_" + pid), icon=icon, default=(pid == "playground"), url_path=pid)
+                      for pid, (path, icon) in PAGES.items()])
 with state.url_sync(page.url_path or "playground"):
     cache.engine_warmup()   # returns at once; a page waits only for the kernels it runs
     # widgets only after st.navigation: before it, the very first run of a server process computes
     # widget ids without the page, so the first click on them would be lost
-    widgets.language_switch()
+    sidebar.language_switch()
     page.run()

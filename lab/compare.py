@@ -9,18 +9,19 @@ noise, seed, steps, start — the same sidebar) plus what differs between the pa
   Adam + L2 vs AdamW, Nadam's two variants, ...), on the base surface;
 * ``multiples``: one panel per base optimizer on the base surface (small multiples).
 
-The query string is the base's (``lab.config.encode``) plus ``cmp.*`` keys; ``decode`` never
-raises, like the base's.
+Its table of settings (``compare_rows``) is the base's plus the ``cmp.*`` rows; ``decode``
+never raises, like the base's.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Iterator
 
 import surfaces
 from optim_core.catalogue import OPTIMIZERS
 
-from .config import (Note, PlaygroundConfig, BadValue, parse_choice, parse_number, decode as decode_base,
-                     encode as encode_base, fmt, safe_key, MAX_VALUE_CHARS)
+from .config import DEFAULT_BANDS, PlaygroundConfig, hyper_kind, playground_rows
+from .fields import Choice, Field, IdList, Note, Number, Schema, under
 from .race import run_lanes
 
 MODES = ("surfaces", "settings", "multiples")
@@ -60,18 +61,27 @@ def panel_default_optimizer(i: int) -> str:
 
 @dataclass
 class CompareConfig:
+    """What Compare shows; attributes left None take their defaults from ``compare_rows``."""
     base: PlaygroundConfig = field(default_factory=PlaygroundConfig)
-    mode: str = DEFAULT_MODE
-    other_surfaces: tuple = DEFAULT_OTHER_SURFACES     # mode "surfaces": the panels after the base surface
-    settings: tuple = DEFAULT_SETTINGS                 # mode "settings": (optimizer id, hyper) per panel
+    mode: str = None
+    other_surfaces: tuple = None        # mode "surfaces": the panels after the base surface
+    settings: tuple = None              # mode "settings": (optimizer id, hyper) per panel
 
     def __post_init__(self):
-        self.settings = tuple((oid, {**OPTIMIZERS[oid].defaults(), **hp}) for oid, hp in self.settings)
+        COMPARE.complete(self, skip=("base",))
+
+    @property
+    def n_settings(self) -> int:
+        return len(self.settings)
+
+    def key(self) -> str:
+        """Everything this configuration says, as one string (a cache key of what it shows)."""
+        return COMPARE.canonical(self)
 
     def run_key(self) -> str:
-        q = encode(replace(self, base=replace(self.base, lang="en", arrows=(), view3d=False, inside="", step=-1,
-                                              present=False)))
-        return "&".join(f"{k}={v}" for k, v in sorted(q.items()))
+        view = replace(self.base, lang="en", bands=DEFAULT_BANDS, arrows=(), view3d=False, inside="", step=-1,
+                       present=False)
+        return COMPARE.canonical(replace(self, base=view))
 
     @property
     def n_panels(self) -> int:
@@ -126,78 +136,36 @@ def run_panels(cc: CompareConfig) -> list[PanelRun]:
     return out
 
 
-# ---------------------------------------------------------------- URL form
+# ---------------------------------------------------------------- the table
+
+def compare_rows(v) -> Iterator[Field]:
+    """The base's rows, then what differs between the panels."""
+    yield from under(playground_rows(v), "base")
+    yield Field("cmp.mode", "mode", DEFAULT_MODE, Choice(MODES))
+    yield Field("cmp.surfaces", "other_surfaces", DEFAULT_OTHER_SURFACES,
+                IdList(tuple(surfaces.SURFACES), max_items=MAX_PANELS - 1), applies=v["cmp.mode"] == "surfaces")
+    in_mode = v["cmp.mode"] == "settings"
+    yield Field("cmp.n", "n_settings", len(DEFAULT_SETTINGS), Number(2, MAX_PANELS, integer=True), derived=True,
+                applies=in_mode)
+    for i in range(1, v["cmp.n"] + 1):
+        panel = f"cmp.p{i}"
+        yield Field(f"{panel}.opt", f"settings.{i - 1}.0", panel_default_optimizer(i), Choice(tuple(OPTIMIZERS)),
+                    applies=in_mode)
+        oid = v[f"{panel}.opt"]
+        default = panel_default(i, oid)
+        for h in OPTIMIZERS[oid].hyper:
+            yield Field(f"{panel}.{h.name}", f"settings.{i - 1}.1.{h.name}", default[h.name], hyper_kind(h),
+                        group=panel, applies=in_mode)
+
+
+COMPARE = Schema(compare_rows, lambda d: CompareConfig(base=PlaygroundConfig(**d.pop("base")), **d))
+
 
 def encode(cc: CompareConfig) -> dict:
-    """The base's query parameters plus the ``cmp.*`` ones that differ from the defaults."""
-    q = encode_base(cc.base)
-    if cc.mode != DEFAULT_MODE:
-        q["cmp.mode"] = cc.mode
-    if cc.mode == "surfaces" and tuple(cc.other_surfaces) != DEFAULT_OTHER_SURFACES:
-        q["cmp.surfaces"] = ",".join(cc.other_surfaces) or "none"
-    if cc.mode == "settings":
-        default = CompareConfig().settings
-        if cc.settings != default:
-            q["cmp.n"] = str(len(cc.settings))
-            for i, (oid, hp) in enumerate(cc.settings, start=1):
-                if oid != panel_default_optimizer(i):
-                    q[f"cmp.p{i}.opt"] = oid
-                default = panel_default(i, oid)
-                for h in OPTIMIZERS[oid].hyper:
-                    if hp[h.name] != default[h.name]:
-                        q[f"cmp.p{i}.{h.name}"] = fmt(hp[h.name])
-    return q
+    """The base's query parameters plus the ``cmp.*`` ones that apply and differ from the defaults."""
+    return COMPARE.encode(cc)
 
 
 def decode(query) -> tuple[CompareConfig, list[Note]]:
     """The Compare configuration a query describes, and notes on every value not used. Never raises."""
-    flat = {}
-    for k, v in dict(query).items():
-        if isinstance(v, (list, tuple)):
-            v = v[-1] if v else ""
-        flat[str(k)] = "" if v is None else str(v)
-    base, notes = decode_base({k: v for k, v in flat.items() if not k.startswith("cmp.")})
-    q = {k: v for k, v in flat.items() if k.startswith("cmp.")}
-    used = set()
-
-    def get(key, parse, default):
-        if key not in q:
-            return default
-        used.add(key)
-        try:
-            if len(q[key]) > MAX_VALUE_CHARS:
-                raise BadValue("too_long")
-            return parse(q[key])
-        except BadValue as bad:
-            notes.append(Note(safe_key(key), bad.problem))
-            return default
-
-    mode = get("cmp.mode", lambda r: parse_choice(r, MODES), DEFAULT_MODE)
-
-    def parse_surfaces(raw):
-        if raw == "none":
-            return ()
-        ids = [s for s in raw.split(",") if s]
-        if not ids or len(ids) > MAX_PANELS - 1 or any(s not in surfaces.SURFACES for s in ids):
-            raise BadValue("unknown_value")
-        return tuple(ids)
-    others = get("cmp.surfaces", parse_surfaces, DEFAULT_OTHER_SURFACES)
-
-    settings = DEFAULT_SETTINGS
-    n = get("cmp.n", lambda r: parse_number(r, 2, MAX_PANELS, True), 0)
-    if n:
-        settings = []
-        for i in range(1, n + 1):
-            oid = get(f"cmp.p{i}.opt", lambda r: parse_choice(r, tuple(OPTIMIZERS)), panel_default_optimizer(i))
-            default = panel_default(i, oid)
-            hp = {}
-            for h in OPTIMIZERS[oid].hyper:
-                parse = ((lambda r, h=h: parse_choice(r, h.choices)) if h.is_choice
-                         else (lambda r, h=h: parse_number(r, h.min, h.max, h.integer)))
-                hp[h.name] = get(f"cmp.p{i}.{h.name}", parse, default[h.name])
-            settings.append((oid, hp))
-        settings = tuple(settings)
-    for k in q:
-        if k not in used:
-            notes.append(Note(safe_key(k), "unknown_key"))
-    return CompareConfig(base=base, mode=mode, other_surfaces=others, settings=settings), notes
+    return COMPARE.decode(query)

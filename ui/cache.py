@@ -1,18 +1,21 @@
-"""The cache boundary: races and figures cached by their configuration (bounded)."""
+"""The cache boundary: races and figures cached by their configuration (bounded). The cache
+keys are made here, from the configuration (``run_key``: what a race depends on; ``key``:
+everything it says), never by a page."""
 from __future__ import annotations
+
+from dataclasses import replace
 
 import streamlit as st
 
 import surfaces
 from lab.compare import CompareConfig, panel_configs, run_panels
-from lab.config import PlaygroundConfig
+from lab.config import TOL, PlaygroundConfig
 from lab.race import run_lanes
 from lab.warmup import Warmup, is_ready
 from viz.charts import compare_loss_figure, curves_figure
 from viz.compare import compare_figure
 from viz.playground import playground_figure
 from viz.view3d import surface3d_figure
-
 
 
 @st.cache_resource(show_spinner=False)
@@ -33,15 +36,19 @@ def ensure_kernels(optimizers) -> None:
             engine_warmup().ensure(todo)
 
 
+def surface(sid: str, params: dict):
+    return _surface(sid, tuple(sorted(params.items())))
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)
-def surface(sid: str, params_key: tuple):
+def _surface(sid: str, params_key: tuple):
     return surfaces.get(sid, **dict(params_key))
 
 
-def race(run_key: str, cfg: PlaygroundConfig):
-    """All lanes of ``cfg`` (cached by ``run_key``, which names everything they depend on)."""
+def race(cfg: PlaygroundConfig):
+    """All lanes of ``cfg`` (cached by what they depend on)."""
     ensure_kernels(cfg.optimizers)
-    return _race(run_key, cfg)
+    return _race(cfg.run_key(), cfg)
 
 
 @st.cache_data(max_entries=48, show_spinner=False)
@@ -49,16 +56,26 @@ def _race(run_key: str, _cfg: PlaygroundConfig):
     return run_lanes(_cfg)
 
 
+def map_key(cfg: PlaygroundConfig) -> str:
+    """What the Playground's map shows (the leaderboard's tolerance does not change it)."""
+    return replace(cfg, tol=TOL[0]).key()
+
+
+def main_figure(cfg: PlaygroundConfig, surface, runs, labels, inside, text, present):
+    return _main_figure(map_key(cfg), surface, runs, labels, cfg.shown_step, cfg.arrows, inside, text, present,
+                        cfg.bands)
+
+
 @st.cache_data(max_entries=24, show_spinner=False)
-def main_figure(key: str, _surface, _runs, _labels, shown_step, arrows, inside, _text, present=False):
+def _main_figure(key: str, _surface, _runs, _labels, shown_step, arrows, inside, _text, present, bands):
     return playground_figure(_surface, _runs, _labels, shown_step=shown_step, arrows=arrows, inside=inside,
-                             text=_text, present=present)
+                             text=_text, present=present, bands=bands)
 
 
-def compare_race(run_key: str, cc: CompareConfig):
-    """Every panel of ``cc`` (cached by ``run_key``)."""
+def compare_race(cc: CompareConfig):
+    """Every panel of ``cc`` (cached by what they depend on)."""
     ensure_kernels(oid for sub in panel_configs(cc) for oid in sub.optimizers)
-    return _compare_race(run_key, cc)
+    return _compare_race(cc.run_key(), cc)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -66,22 +83,38 @@ def _compare_race(run_key: str, _cc: CompareConfig):
     return run_panels(_cc)
 
 
+def compare_main(cc: CompareConfig, panels, text, present):
+    return _compare_main(cc.key(), panels, cc.mode == "surfaces", None, cc.base.arrows, text, present)
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
-def compare_main(key: str, _panels, legend, shown_step, arrows, _text, present=False):
+def _compare_main(key: str, _panels, legend, shown_step, arrows, _text, present=False):
     return compare_figure(_panels, legend=legend, shown_step=shown_step, arrows=arrows, text=_text,
                           present=present)
 
 
+def compare_loss(cc: CompareConfig, series, text, present):
+    return _compare_loss(cc.key(), series, text, present)
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
-def compare_loss(key: str, _series, _text, present=False):
+def _compare_loss(key: str, _series, _text, present=False):
     return compare_loss_figure(_series, text=_text, present=present)
 
 
+def curves(cfg: PlaygroundConfig, runs, labels, surface, text):
+    return _curves(f"{cfg.run_key()}|{cfg.lang}", runs, labels, surface.f_min, surface.minima, text)
+
+
 @st.cache_data(max_entries=24, show_spinner=False)
-def curves(key: str, _runs, _labels, f_min, _minima, _text):
+def _curves(key: str, _runs, _labels, f_min, _minima, _text):
     return curves_figure(_runs, _labels, f_min=f_min, minima=_minima, text=_text)
 
 
+def view3d(cfg: PlaygroundConfig, surface, runs, labels, text):
+    return _view3d(f"{cfg.run_key()}|{cfg.lang}", surface, runs, labels, text)
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
-def view3d(key: str, _surface, _runs, _labels, _text):
+def _view3d(key: str, _surface, _runs, _labels, _text):
     return surface3d_figure(_surface, _runs, _labels, text=_text)

@@ -13,32 +13,19 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Callable, NamedTuple
 
 import streamlit as st
 
-from lab import compare, config
+from lab import config
 
-from . import widgets
+from . import binding, controls
 from .i18n import lang
 
 _LAST = "_url_last"        # the query string this session last read or wrote
-_PAGE = "_url_page"        # the page it belonged to
+_PAGE = binding.PAGE      # the page it belonged to
 _NOTES = "_url_notes"      # notes of the last decode
 _NOTES_FOR = "_url_notes_for"
 _CFG = "_url_cfg"
-
-
-class Codec(NamedTuple):
-    decode: Callable       # query -> (config, notes)
-    encode: Callable       # config -> query dict
-    load: Callable         # config -> session state (widget keys)
-
-
-CODECS = {
-    "playground": Codec(config.decode, config.encode, widgets.load),
-    "compare": Codec(compare.decode, compare.encode, widgets.load_compare),
-}
 
 
 def _canonical(q: dict) -> str:
@@ -53,18 +40,19 @@ def _query() -> dict:
 @contextmanager
 def url_sync(page: str):
     ss = st.session_state
-    codec = CODECS[page]
+    schema = binding.schema(page)
     q = _query()
     flat = {k: (v[-1] if v else "") for k, v in q.items()}
     switched = ss.get(_PAGE) not in (None, page)
     ss[_PAGE] = page
-    widgets.keep_widget_state()
+    controls.keep_widget_state()
+    binding.new_run()
     if ss.get(_LAST) != _canonical(flat) and not (switched and not flat):
         lang_before = lang()
-        cfg, notes = codec.decode(q)
-        codec.load(cfg)
+        cfg, notes = schema.decode(q)
+        binding.load(cfg, page)
         ss[_NOTES] = notes
-        ss[_NOTES_FOR] = _canonical(codec.encode(cfg))
+        ss[_NOTES_FOR] = schema.canonical(cfg)
         ss[_LAST] = _canonical(flat)
         if lang() != lang_before:      # the page names in the navigation were drawn in the old language
             st.rerun()
@@ -74,21 +62,21 @@ def url_sync(page: str):
     finally:       # also after st.stop(), which ends a page early by raising
         cfg = ss.get(_CFG)
         if cfg is not None:
-            new = codec.encode(cfg)
+            new = schema.encode(cfg)
             if _canonical(new) != _canonical(flat):
                 st.query_params.from_dict(new)
             ss[_LAST] = _canonical(new)
 
 
 def publish(cfg) -> None:
-    """The page's configuration, written to the URL when the run ends."""
+    """The page's configuration, written to the URL when the run ends (``ui.page.start`` calls
+    this: a page cannot forget)."""
     st.session_state[_CFG] = cfg
 
 
 def notes(cfg) -> list[config.Note]:
     """Notes of the last decoded URL, while the configuration is still the one it produced."""
     ss = st.session_state
-    codec = CODECS[ss.get(_PAGE, "playground")]
-    if ss.get(_NOTES) and ss.get(_NOTES_FOR) == _canonical(codec.encode(cfg)):
+    if ss.get(_NOTES) and ss.get(_NOTES_FOR) == binding.schema().canonical(cfg):
         return ss[_NOTES]
     return []

@@ -33,6 +33,9 @@ STRINGS = {
     "start_x": "start x",
     "start_y": "start y",
     "start_help": "…or click anywhere on the map.",
+    "map_display": "Map display",
+    "bands": "Contour bands",
+    "bands_help": "How many shaded loss bands the map draws: fewer read better on a projector, more show finer detail.",
     # view row
     "arrows": "arrows at the heads",
     "arrow_grad": "−gradient",

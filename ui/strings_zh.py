@@ -33,6 +33,9 @@ STRINGS = {
     "start_x": "起点 x",
     "start_y": "起点 y",
     "start_help": "……或直接点击地图上的任意位置。",
+    "map_display": "地图显示",
+    "bands": "等高线色带数",
+    "bands_help": "地图上画多少条损失色带：少一些在投影仪上更清楚，多一些能看到更细的起伏。",
     # view row
     "arrows": "头部箭头",
     "arrow_grad": "负梯度",

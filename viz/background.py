@@ -15,7 +15,7 @@ from PIL import Image
 
 import surfaces
 
-N_BANDS = 14
+N_BANDS = 14                     # the default; a page may ask for 4-40 (lab.config.BANDS)
 # pale, neutral ramp (low loss light): coloured paths stay the most contrasted thing on the map
 RAMP = np.array([[255, 255, 255], [236, 238, 240], [214, 218, 222], [186, 192, 199], [158, 165, 174]], float)
 LINE = np.array([96, 102, 110], float)
@@ -41,17 +41,17 @@ def grid(surface: surfaces.Surface, n: int):
     return xs, ys, surface.value(X, Y)
 
 
-def contour_png(surface: surfaces.Surface, width: int, height: int) -> bytes:
-    """The surface's filled-contour bands as PNG bytes of ``width`` × ``height`` pixels."""
+def contour_png(surface: surfaces.Surface, width: int, height: int, bands: int = N_BANDS) -> bytes:
+    """The surface's ``bands`` filled-contour bands as PNG bytes of ``width`` × ``height`` pixels."""
     x0, x1, y0, y1 = surface.domain
     X, Y = np.meshgrid(np.linspace(x0, x1, width), np.linspace(y1, y0, height))   # row 0 is the top
     d = display_values(surface, surface.value(X, Y))
     if surface.log_levels:   # levels at quantiles of log f: every part of the map gets its share
-        edges = np.unique(np.quantile(d, np.linspace(0, 1, N_BANDS + 1)[1:-1]))
+        edges = np.unique(np.quantile(d, np.linspace(0, 1, bands + 1)[1:-1]))
     else:
-        edges = np.linspace(d.min(), d.max(), N_BANDS + 1)[1:-1]
+        edges = np.linspace(d.min(), d.max(), bands + 1)[1:-1]
     band = np.searchsorted(edges, d)
-    pos = band / (N_BANDS - 1) * (len(RAMP) - 1)
+    pos = band / max(1, bands - 1) * (len(RAMP) - 1)
     i = np.minimum(pos.astype(int), len(RAMP) - 2)
     f = (pos - i)[..., None]
     rgb = RAMP[i] * (1 - f) + RAMP[i + 1] * f
@@ -65,17 +65,17 @@ def contour_png(surface: surfaces.Surface, width: int, height: int) -> bytes:
 
 
 @lru_cache(maxsize=64)
-def _cached(surface_id: str, params: tuple, width: int, height: int) -> str:
-    png = contour_png(surfaces.get(surface_id, **dict(params)), width, height)
+def _cached(surface_id: str, params: tuple, width: int, height: int, bands: int) -> str:
+    png = contour_png(surfaces.get(surface_id, **dict(params)), width, height, bands)
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def contour_data_uri(surface: surfaces.Surface, width: int = 480, height: int = 400) -> str:
+def contour_data_uri(surface: surfaces.Surface, width: int = 480, height: int = 400, bands: int = N_BANDS) -> str:
     """The surface's filled-contour PNG as a data URI (cached)."""
-    return _cached(surface.id, tuple(sorted(surface.params.items())), width, height)
+    return _cached(surface.id, tuple(sorted(surface.params.items())), width, height, int(bands))
 
 
-def layout_image(surface: surfaces.Surface, xref: str = "x", yref: str = "y") -> dict:
+def layout_image(surface: surfaces.Surface, xref: str = "x", yref: str = "y", bands: int = N_BANDS) -> dict:
     x0, x1, y0, y1 = surface.domain
-    return {"source": contour_data_uri(surface), "xref": xref, "yref": yref, "x": x0, "y": y1,
+    return {"source": contour_data_uri(surface, bands=bands), "xref": xref, "yref": yref, "x": x0, "y": y1,
             "sizex": x1 - x0, "sizey": y1 - y0, "sizing": "stretch", "layer": "below", "opacity": 1.0}

@@ -6,6 +6,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .background import N_BANDS
+
 FONT = 17                 # base font size: legible from the back of a lecture hall
 LINE_WIDTH = 4
 HEAD_SIZE = 17
@@ -46,12 +48,14 @@ class Panel(NamedTuple):
     """One map of a figure: a surface and the runs drawn on it.
 
     ``runs``: list of (optimizer id, optim_core.RunResult); ``labels``: optimizer id -> legend
-    text (name, the setting used, the status). The Playground draws one panel, Compare 2–6.
+    text (name, the setting used, the status); ``bands``: contour bands of its map. The
+    Playground draws one panel, Compare 2–6.
     """
     title: str
     surface: object          # surfaces.Surface
     runs: list
     labels: dict
+    bands: int = N_BANDS
 
 
 def grid_shape(n: int) -> tuple[int, int]:

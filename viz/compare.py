@@ -83,7 +83,7 @@ def compare_figure(panels, *, legend=True, shown_step=None, arrows=(), text=None
                              x_title=False, constraintoward="top")
         axes["yaxis" + k]["title"]["text"] = ""
         layout_axes.update(axes)
-        images.append(layout_image(p.surface, xref=xa, yref=ya))
+        images.append(layout_image(p.surface, xref=xa, yref=ya, bands=p.bands))
         annotations.append({"text": f"<b>{p.title}</b>", "xref": f"{xa} domain", "yref": f"{ya} domain",
                             "x": 0.5, "y": 1.0, "xanchor": "center", "yanchor": "bottom", "showarrow": False,
                             "font": {"size": sty.font - (1 if n <= 2 else 2)}})

@@ -11,7 +11,7 @@ import numpy as np
 
 from . import animation as anim
 from . import common as c
-from .background import layout_image
+from .background import N_BANDS, layout_image
 from .palette import colour
 
 GRID_N = anim.GRID_N
@@ -29,12 +29,13 @@ DEFAULT_TEXT = {
 
 
 def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), inside=None, text=None,
-                      height=None, max_frames=c.MAX_FRAMES, grid_n=GRID_N, present=False):
+                      height=None, max_frames=c.MAX_FRAMES, grid_n=GRID_N, present=False, bands=N_BANDS):
     """The animated map (+ the "inside the optimizer" panel for ``inside``) as a figure dict.
 
     ``runs``: list of (optimizer id, RunResult); ``labels``: optimizer id -> legend text (with the
     setting used and the status); ``shown_step``: the step the still figure shows (default: last);
-    ``present``: projector sizes (larger text, thicker lines, bigger heads).
+    ``present``: projector sizes (larger text, thicker lines, bigger heads); ``bands``: contour
+    bands of the map.
     """
     T = {**DEFAULT_TEXT, **(text or {})}
     sty = c.style_for(present)
@@ -148,7 +149,7 @@ def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), insi
         "height": height,
         "margin": {"l": 55, "r": 15, "t": 10, "b": bottom},
         **axes,
-        "images": [layout_image(surface)],
+        "images": [layout_image(surface, bands=bands)],
         "showlegend": True,
         "legend": {"orientation": "v", "x": 1.0 if not with_inside else xdom[1] + 0.01, "y": 1.0,
                    "yanchor": "top", "xanchor": "left", "font": {"size": sty.font - 3},

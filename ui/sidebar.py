@@ -1,0 +1,164 @@
+"""The sidebar every page shares: language, surface, optimizers and their hyperparameters,
+schedule, run settings, start point, map display, presentation mode; and Compare's per-panel
+settings. Each setting is one ``controls.setting`` call; what a change resets is a callback."""
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+import surfaces
+from lab.config import default_inside
+from optim_core.catalogue import OPTIMIZERS
+
+from . import binding
+from .controls import ensure, lazy_expander, setting
+from .i18n import hyper_help, opt_name, surface_name, surface_param_help, t
+
+TUNE = "v:tune"              # whose hyperparameters the sidebar shows (a view choice, not in the URL)
+_PREV_STEPS = "_prev_steps"  # the step count the steps box showed (its callback compares)
+
+
+# ------------------------------------------------------------------ callbacks
+
+def _on_surface():
+    """A new surface starts from its own defaults: parameters, start point, batch."""
+    binding.reset("surface")
+
+
+def _on_steps():
+    """A shown step at the old end follows the new end."""
+    ss = st.session_state
+    prev = ss.get(_PREV_STEPS, ss["w:steps"])
+    if ss.get("w:step", prev) >= prev:
+        ss["w:step"] = ss["w:steps"]
+
+
+def reset_hyper():
+    binding.reset("hyper")
+
+
+def set_start_from_click(chart_key: str, domain) -> None:
+    """``on_select`` callback of the map: the clicked grid point becomes the start."""
+    ss = st.session_state
+    try:
+        pts = ss.get(chart_key)["selection"]["points"]
+        x, y = float(pts[0]["x"]), float(pts[0]["y"])
+    except (KeyError, IndexError, TypeError, ValueError):
+        return
+    if not (math.isfinite(x) and math.isfinite(y)):
+        return
+    x0, x1, y0, y1 = domain
+    ss["w:x0"] = round(min(max(x, x0), x1), 6)
+    ss["w:y0"] = round(min(max(y, y0), y1), 6)
+
+
+# ------------------------------------------------------------------ the shared sidebar
+
+def language_switch():
+    setting("lang", t("language"), container=st.sidebar, widget="radio", horizontal=True,
+            format_func=lambda v: {"en": "English", "zh": "中文"}[v])
+
+
+def shared(optimizers: bool = True, extra=None):
+    """The shared sidebar. ``optimizers``: show the optimizer choice and hyperparameters (Compare's
+    "settings" mode sets them per panel instead); ``extra``: a function drawing more controls
+    right after the optimizers."""
+    sb = st.sidebar
+    setting("surface", t("surface"), container=sb, format_func=surface_name, on_change=_on_surface)
+    sspec = surfaces.SURFACES[binding.value("surface")]
+    many = len(sspec.all_params) > 1         # then open by default (its own key: its own open state)
+    exp = lazy_expander(sb, t("surface_params"), "x:surface_params" + ("_many" if many else ""), expanded=many)
+    for p in sspec.all_params if exp else ():
+        setting(f"s.{p.name}", p.name, container=exp, help=surface_param_help(sspec.id, p.name))
+    if optimizers:
+        _optimizer_controls(sb)
+    if extra:
+        extra()
+    _run_controls(sb, sspec)
+    setting("present", t("present"), container=sb, help=t("present_help"))
+
+
+def _optimizer_controls(sb):
+    ss = st.session_state
+    setting("opt", t("optimizers"), container=sb, format_func=opt_name, help=t("optimizers_help"))
+    setting("lrmode", t("lr_mode"), container=sb, widget="segmented", format_func=lambda v: t("lr_" + v))
+    shared_lr = binding.value("lrmode") == "shared"
+    if shared_lr:
+        setting("lr", t("shared_lr"), container=sb)
+    exp = lazy_expander(sb, t("hyper"), "x:hyper")
+    if exp is None:
+        return
+    with exp:
+        # one optimizer's controls at a time: every slider drawn costs the first page load
+        # (the others keep their values: controls.keep_widget_state)
+        opts = list(binding.value("opt"))
+        if opts:
+            if ss.get(TUNE) not in opts:
+                inside = binding.value("inside")
+                ss[TUNE] = inside if inside in opts else default_inside(opts)
+            st.selectbox(t("tune"), options=opts, format_func=opt_name, key=TUNE)
+            for h in OPTIMIZERS[ss[TUNE]].hyper:
+                if not (h.name == "lr" and shared_lr):
+                    setting(f"h.{ss[TUNE]}.{h.name}", h.name, help=hyper_help(ss[TUNE], h.name))
+        st.button(t("reset"), on_click=reset_hyper, key="reset_hyper", help=t("reset_help"))
+
+
+def _run_controls(sb, sspec):
+    exp = lazy_expander(sb, t("schedule"), "x:schedule")
+    if exp is not None:
+        with exp:
+            setting("sched", t("schedule"), format_func=lambda k: t("sched_" + k), label_visibility="collapsed")
+            for f in _rows_under("sched."):
+                setting(f.key, t("sched_" + f.key[len("sched."):]))
+    exp = lazy_expander(sb, t("run_settings"), "x:run")
+    if exp is not None:
+        with exp:
+            st.session_state[_PREV_STEPS] = ensure("w:steps", binding.field("steps").default)
+            setting("steps", t("steps"), step=50, on_change=_on_steps)
+            setting("noise", t("noise"))
+            setting("seed", t("seed"))
+            if sspec.finite_sum:
+                setting("batch", t("batch"))
+    exp = lazy_expander(sb, t("start"), "x:start")
+    if exp is not None:
+        with exp:
+            x0, x1, y0, y1 = sspec.domain
+            setting("x0", t("start_x"), widget="input", step=(x1 - x0) / 100, format="%.3f")
+            setting("y0", t("start_y"), widget="input", step=(y1 - y0) / 100, format="%.3f")
+            st.caption(t("start_help"))
+    exp = lazy_expander(sb, t("map_display"), "x:map")
+    if exp is not None:
+        with exp:
+            setting("bands", t("bands"), help=t("bands_help"))
+
+
+def _rows_under(prefix: str):
+    """This run's rows whose key starts with ``prefix`` (a catalogue-driven family)."""
+    return [f for f in binding.rows() if f.key.startswith(prefix)]
+
+
+# ------------------------------------------------------------------ Compare's panels
+
+def _on_panel_optimizer(i: int):
+    """A panel's new optimizer starts from its own defaults."""
+    binding.reset(f"cmp.p{i}")
+
+
+def panel_settings():
+    """Compare's "settings" mode: per panel, its optimizer and hyperparameters."""
+    for i in range(1, binding.value("cmp.n") + 1):
+        with st.sidebar.expander(t("cmp_panel", i=i), expanded=True):
+            setting(f"cmp.p{i}.opt", t("cmp_optimizer"), format_func=opt_name, on_change=_on_panel_optimizer,
+                    args=(i,))
+            oid = binding.value(f"cmp.p{i}.opt")
+            for h in OPTIMIZERS[oid].hyper:
+                setting(f"cmp.p{i}.{h.name}", h.name, help=hyper_help(oid, h.name))
+
+
+def for_page(page: str):
+    """The sidebar of ``page``: Compare's "settings" mode puts the optimizers in its panels."""
+    if page == "compare" and binding.value("cmp.mode") == "settings":
+        return shared(optimizers=False, extra=panel_settings)
+    return shared()
+

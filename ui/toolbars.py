@@ -1,0 +1,74 @@
+"""The control rows of the main area: the Playground's view row (shown step, inside panel,
+arrows, 3-D), the leaderboard's tolerance, Compare's mode row, the presentation exit."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from lab import compare
+from optim_core.catalogue import OPTIMIZERS
+
+from . import binding
+from .controls import ensure, log_options, setting, short_number
+from .i18n import opt_name, surface_name, t
+
+PRESET = "cmp_preset"         # the preset box (a one-shot action, not a setting)
+
+
+def view_controls():
+    """The row under the map: shown step, inside-the-optimizer choice, arrows, 3-D toggle."""
+    cols = st.columns([1.0, 1.1, 1.7, 0.7], vertical_alignment="bottom")
+    setting("step", t("shown_step"), container=cols[0], help=t("shown_step_help"))
+    if binding.value("opt"):
+        setting("inside", t("inside"), container=cols[1], help=t("inside_help"),
+                format_func=lambda oid: opt_name(oid) if oid else t("inside_none"))
+    setting("arrows", t("arrows"), container=cols[2], widget="pills", format_func=lambda a: t("arrow_" + a))
+    setting("view3d", t("view3d"), container=cols[3])
+
+
+def tolerance_control():
+    """A selectbox of 1-2-5 values (not a slider: no slider is drawn on the first page load)."""
+    f = binding.field("tol")
+    opts = log_options(f.kind.lo, f.kind.hi, ensure(f.widget_key, f.default), f.default)
+    if st.session_state[f.widget_key] not in opts:
+        st.session_state[f.widget_key] = f.default
+    st.selectbox(t("tol"), options=opts, format_func=short_number, key=f.widget_key)
+
+
+def exit_presentation_button():
+    def leave():
+        st.session_state["w:present"] = False
+    st.button(t("present_exit"), on_click=leave, key="present_exit", type="tertiary")
+
+
+def _apply_preset():
+    """Load a ready-made comparison: mode "settings", its panels, and its surface and schedule."""
+    name = st.session_state.get(PRESET)
+    st.session_state[PRESET] = None
+    if name not in compare.PRESETS:
+        return
+    preset = compare.PRESETS[name]
+    cc = binding.read()
+    base = replace(cc.base, schedule=dict(preset.get("schedule", {"kind": "constant"})))
+    if "surface" in preset:
+        base = replace(base, surface=preset["surface"], surface_params={}, start=None, batch=0)
+    panels = tuple((oid, {**OPTIMIZERS[oid].defaults(), **hp}) for oid, hp in preset["panels"])
+    binding.load(replace(cc, base=base, mode="settings", settings=panels))
+
+
+def compare_controls():
+    """The row above Compare's panels: the mode, and what the panels differ in."""
+    cols = st.columns([1.5, 2.0, 0.8], vertical_alignment="bottom")
+    setting("cmp.mode", t("cmp_mode"), container=cols[0], widget="segmented", format_func=lambda m: t("cmp_mode_" + m))
+    mode = binding.value("cmp.mode")
+    if mode == "surfaces":
+        setting("cmp.surfaces", t("cmp_surfaces"), container=cols[1], format_func=surface_name)
+    elif mode == "settings":
+        ensure(PRESET, None)
+        cols[1].selectbox(t("cmp_preset"), options=list(compare.PRESETS), index=None, key=PRESET,
+                          placeholder=t("cmp_preset_placeholder"), format_func=lambda p: t("preset_" + p),
+                          on_change=_apply_preset)
+        setting("cmp.n", t("cmp_n"), container=cols[2])
+    else:
+        cols[1].caption(t("cmp_multiples_help", n=compare.MAX_MULTIPLES))
