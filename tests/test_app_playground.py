@@ -218,3 +218,15 @@ def test_hyperparameters_are_edited_one_optimizer_at_a_time_and_kept():
     assert not at.exception
     assert at.session_state["w:h.sgd.lr"] == 0.2
     assert any("η=0.2" in n for n in legend_names(map_spec(at)))
+
+
+def test_contour_bands_setting_reaches_the_map_and_the_url():
+    at = app()
+    before = map_spec(at)["layout"]["images"][0]["source"]
+    show(at, "x:map", True)
+    at.number_input(key="w:bands").set_value(6).run()
+    assert not at.exception
+    assert map_spec(at)["layout"]["images"][0]["source"] != before
+    assert encode(at.session_state["_url_cfg"]) == {"bands": "6"}
+    # and a shared link with it loads into the widget
+    assert app({"bands": "6"}).session_state["w:bands"] == 6

@@ -34,11 +34,6 @@ BASE_FRAME_MS = 60            # 1× speed: 100 frames in about 6 s
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
 ARROW_STYLE = {"grad": ("dot", 3), "velocity": ("dash", 3), "update": ("solid", 3)}
 CHUNK_POINTS = 125
-DEFAULT_TEXT = {
-    "start": "start", "minimum": "minimum", "saddle": "saddle point", "play": "▶ Play",
-    "pause": "❙❙ Pause", "restart": "|◀ Restart", "speed": "speed", "step": "step ", "step_suffix": "",
-    "x_axis": "x", "y_axis": "y",
-}
 
 
 def chunk_count(n_points: int) -> int:

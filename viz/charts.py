@@ -8,8 +8,6 @@ import numpy as np
 from . import common as c
 from .palette import colour
 
-DEFAULT_TEXT = {"loss": "f(θ) − f*", "loss_raw": "f(θ)", "distance": "distance to nearest minimum",
-                "step_length": "step length |Δθ|", "step_axis": "step", "no_minimum": "(no minimum)"}
 
 
 def _positive(a):
@@ -26,7 +24,7 @@ def _loss_curve(result, f_min, gap: bool):
 
 def curves_figure(runs, labels, *, f_min=math.nan, minima=(), text=None, height=380):
     """Three side-by-side panels for all runs (log y where the values are positive)."""
-    T = {**DEFAULT_TEXT, **(text or {})}
+    T = c.figure_words(text)
     gap = math.isfinite(f_min)
     data = []
     m = np.asarray(minima, dtype=np.float64).reshape(-1, 2)
@@ -78,7 +76,7 @@ def compare_loss_figure(series, *, text=None, height=360, present=False):
     ``series``: list of (panel index, legend name, optimizer id, RunResult, f*). The y axis is
     f − f* (log) when every panel's f* is known, else f itself.
     """
-    T = {**DEFAULT_TEXT, **(text or {})}
+    T = c.figure_words(text)
     sty = c.style_for(present)
     gap = all(math.isfinite(f_min) for *_, f_min in series)
     data = []

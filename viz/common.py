@@ -2,11 +2,25 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
 
 from .background import N_BANDS
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> dict:
+    from ui.strings_en import STRINGS      # plain data: the app's one English catalogue, no Streamlit
+    return {k[len("fig_"):]: v for k, v in STRINGS.items() if k.startswith("fig_")}
+
+
+def figure_words(text: dict | None = None) -> dict:
+    """The words a figure draws: ``text`` (the caller's language, e.g. ``ui.i18n.figure_text()``)
+    over the English of the app's string catalogue (its ``fig_*`` keys, without the prefix). The
+    catalogues are the one home of every word the app shows; a builder keeps no copy."""
+    return {**_english_words(), **(text or {})}
 
 FONT = 17                 # base font size: legible from the back of a lecture hall
 LINE_WIDTH = 4

@@ -13,7 +13,6 @@ from . import common as c
 from .background import layout_image
 from .common import grid_shape
 
-DEFAULT_TEXT = dict(anim.DEFAULT_TEXT)
 LEGEND_WIDTH = 0.2               # of the figure's width, right of the panels, when there is a legend
 MARGIN = {"l": 45, "r": 10, "t": 40}
 GAP_ROWS_FONTS = 3.6             # between rows of panels, in font sizes: tick labels + the next row's titles
@@ -58,7 +57,7 @@ def compare_figure(panels, *, legend=True, shown_step=None, arrows=(), text=None
     ``panels``: list of :class:`viz.common.Panel`; ``legend``: one legend entry per optimizer
     (the first panel it appears in names it) — off when the panel titles say it all.
     """
-    T = {**DEFAULT_TEXT, **(text or {})}
+    T = c.figure_words(text)
     sty = c.style_for(present)
     n = len(panels)
     rows, _cols = grid_shape(n)

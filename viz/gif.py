@@ -52,7 +52,6 @@ CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans CJK TC", "N
                 "AR PL UMing CN")
 _CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
-DEFAULT_TEXT = {"step_counter": "step {t} / {n}", "start": "start", "minimum": "minimum", "saddle": "saddle point"}
 
 # viz.palette's Plotly head symbols as matplotlib markers: the GIF keeps each optimizer's shape,
 # so no pair is told apart by colour alone here either. (n, 1, 0) is an n-pointed star.
@@ -250,7 +249,7 @@ class _Scene:
     """The figure of ``panels`` with every artist in place; ``show(s)`` moves it to step ``s``."""
 
     def __init__(self, panels, text, lang, size):
-        T = {**DEFAULT_TEXT, **(text or {})}       # the app passes its catalogue's words (ui.i18n.figure_text)
+        T = c.figure_words(text)       # the app passes its current language's words (ui.i18n.figure_text)
         self.T = T
         W, H = size
         self.size = size
@@ -506,7 +505,7 @@ def animation_gif(panels, *, text=None, lang="en", frames=60, size=DEFAULT_SIZE,
     ``frames`` (2..MAX_GIF_FRAMES) steps spread over the longest run, as in the app (fewer when the
     runs have fewer steps); ``size`` (width, height) in pixels, each side in 200..MAX_GIF_PIXELS;
     the last frame is held ``HOLD_LAST_MS`` longer through its duration (no extra frames, so
-    ``n_frames`` is the frame count). ``text``: translated words (keys of ``DEFAULT_TEXT``;
+    ``n_frames`` is the frame count). ``text``: translated words (keys of ``viz.common.figure_words()``;
     ``step_counter`` takes ``{t}`` and ``{n}``). ``progress(i, n)`` is called after each frame.
     """
     panels = _check_panels(panels)

@@ -19,13 +19,6 @@ MAP_DOMAIN = (0.0, 0.50)
 WIDE_MAP_DOMAIN = (0.0, 0.74)   # a wide surface (aspect >= WIDE) at equal scales: legend goes below it
 WIDE = 1.4
 INSIDE_DOMAIN = (0.80, 1.0)
-DEFAULT_TEXT = {
-    **anim.DEFAULT_TEXT,
-    "eff_lr": "effective step size (x, y)", "velocity": "velocity / 1st moment (x, y)",
-    "second_moment": "2nd moment (x, y)", "no_state": "(none for this optimizer)",
-    "grad": "−gradient", "update": "update", "velocity_arrow": "velocity", "step_axis": "step",
-    "inside_of": "Inside: ",
-}
 
 
 def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), inside=None, text=None,
@@ -37,7 +30,7 @@ def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), insi
     ``present``: projector sizes (larger text, thicker lines, bigger heads); ``bands``: contour
     bands of the map.
     """
-    T = {**DEFAULT_TEXT, **(text or {})}
+    T = c.figure_words(text)
     sty = c.style_for(present)
     height = height or (640 if present else 590)     # present: the whole 720 px screen, no sidebar
     x0, x1, y0, y1 = surface.domain
@@ -67,7 +60,7 @@ def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), insi
                   ("second_moment", e.get("second_moment"), "log", (0.0, 0.17))]
         xmid = (INSIDE_DOMAIN[0] + INSIDE_DOMAIN[1]) / 2
         layout_extra["annotations"].append(
-            {"text": f"<b>{T['inside_of']}</b>", "xref": "paper", "yref": "paper", "x": INSIDE_DOMAIN[0], "y": 1.0,
+            {"text": f"<b>{T['inside_of'].replace('{name}', inside)}</b>", "xref": "paper", "yref": "paper", "x": INSIDE_DOMAIN[0], "y": 1.0,
              "xanchor": "left", "yanchor": "top", "showarrow": False, "font": {"size": sty.font, "color": colour(inside)}})
         for p, (key, arr, ytype, (lo, hi)) in enumerate(panels, start=2):
             xa, ya = f"x{p}", f"y{p}"

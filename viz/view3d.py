@@ -8,11 +8,10 @@ from . import common as c
 from .background import display_values, grid
 from .palette import colour
 
-DEFAULT_TEXT = {"z_log": "log₁₀(f − min f)", "z": "f"}
 
 
 def surface3d_figure(surface, runs, labels, *, n=70, text=None, height=620):
-    T = {**DEFAULT_TEXT, **(text or {})}
+    T = c.figure_words(text)
     xs, ys, Z = grid(surface, n)
     finite = np.isfinite(Z)
     lo = float(np.min(Z[finite])) if finite.any() else 0.0
