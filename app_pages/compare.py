@@ -30,17 +30,23 @@ frame.main.plotly_chart(PrebuiltFigure(fig), key="compare",
                         config={"displaylogo": False, "scrollZoom": False, "displayModeBar": False})
 st.caption(t("cmp_caption", n=len(panels), steps=cc.base.steps))
 
-names = ["table", "loss"] + ([] if presenting else ["export"])
-tabs = dict(zip(names, lazy_tabs([t("tab_cmp_" + n) for n in names], key="x:below_panels")))
-if tabs["table"]:
-    tables = [leaderboard(p.lanes, vp.surface, cc.base.tol) for p, vp in zip(panels, viz_panels)]
-    tabs["table"].markdown(present.markdown_table(present.compare_table([vp.title for vp in viz_panels], tables)))
-if tabs["loss"]:
-    series = [(i, f"{i + 1}. {opt_name(oid)}" if cc.mode == "surfaces" else f"{i + 1}. {vp.title}", oid, r,
-               vp.surface.f_min) for i, vp in enumerate(viz_panels) for oid, r in vp.runs]
-    tabs["loss"].plotly_chart(PrebuiltFigure(cache.compare_loss(cc, series, text, presenting)),
-                              config={"displaylogo": False})
-if tabs.get("export"):
-    with tabs["export"]:
-        export_section("compare", cc.key(), viz_panels, fig, list(dict.fromkeys(p.surface for p in panels)),
-                       list(dict.fromkeys(oid for p in viz_panels for oid, _ in p.runs)))
+
+@st.fragment   # a tab switch reruns only this
+def below_panels():
+    names = ["table", "loss"] + ([] if presenting else ["export"])
+    tabs = dict(zip(names, lazy_tabs([t("tab_cmp_" + n) for n in names], key="x:below_panels")))
+    if tabs["table"]:
+        tables = [leaderboard(p.lanes, vp.surface, cc.base.tol) for p, vp in zip(panels, viz_panels)]
+        tabs["table"].markdown(present.markdown_table(present.compare_table([vp.title for vp in viz_panels], tables)))
+    if tabs["loss"]:
+        series = [(i, f"{i + 1}. {opt_name(oid)}" if cc.mode == "surfaces" else f"{i + 1}. {vp.title}", oid, r,
+                   vp.surface.f_min) for i, vp in enumerate(viz_panels) for oid, r in vp.runs]
+        tabs["loss"].plotly_chart(PrebuiltFigure(cache.compare_loss(cc, series, text, presenting)),
+                                  config={"displaylogo": False})
+    if tabs.get("export"):
+        with tabs["export"]:
+            export_section("compare", cc.key(), viz_panels, fig, list(dict.fromkeys(p.surface for p in panels)),
+                           list(dict.fromkeys(oid for p in viz_panels for oid, _ in p.runs)))
+
+
+below_panels()

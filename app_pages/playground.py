@@ -4,11 +4,11 @@ from functools import partial
 import streamlit as st
 
 from lab.race import leaderboard
-from ui import cache, page, present, sidebar, toolbars
+from ui import cache, page, present, sections, sidebar, toolbars
 from ui.controls import lazy_tabs
 from ui.export import export_section
 from ui.fastfig import PrebuiltFigure
-from ui.i18n import figure_text, opt_name, opt_summary, surface_name, surface_summary, t
+from ui.i18n import figure_text, opt_name, surface_name, t
 from viz.common import Panel
 
 frame = page.start("playground", below=toolbars.view_controls)
@@ -30,28 +30,29 @@ if fig:
 st.caption("  \n".join(present.caption(cfg, lanes) + present.lane_note_lines(lanes))
            + ("" if presenting else "  \n" + t("click_hint")))
 
-# below the map, one tab at a time: a closed tab costs the first page load nothing
-names = ["leaderboard", "curves", "rules"] + ([] if presenting else ["export"])
-tabs = dict(zip(names, lazy_tabs([t("tab_" + n) for n in names], key="x:below_map")))
-if tabs["leaderboard"]:
-    with tabs["leaderboard"]:
-        if not presenting:
-            toolbars.tolerance_control()
-        st.markdown(present.markdown_table(present.leaderboard_table(leaderboard(lanes, surf, cfg.tol))))
-if tabs["curves"] and runs:
-    tabs["curves"].plotly_chart(PrebuiltFigure(cache.curves(cfg, runs, labels, surf, text)),
-                                config={"displaylogo": False})
-if tabs["rules"]:
-    with tabs["rules"]:
-        st.markdown(f"**{surface_name(cfg.surface)}** — {surface_summary(cfg.surface)}")
-        st.latex(surf.spec.formula)
-        for oid in cfg.optimizers:
-            st.markdown(f"**{opt_name(oid)}** — {opt_summary(oid)}")
-            st.latex(present.rule_of(oid, cfg.hyper[oid]))
-if tabs.get("export") and runs:
-    with tabs["export"]:
-        export_section("playground", cache.map_key(cfg), [Panel(surface_name(cfg.surface), surf, runs, labels,
-                                                                cfg.bands)], fig, [cfg.surface], [o for o, _ in runs])
+
+@st.fragment   # a tab switch reruns only this; a new tolerance (in the URL) reruns the page
+def below_map():
+    names = ["leaderboard", "curves", "rules"] + ([] if presenting else ["export"])
+    tabs = dict(zip(names, lazy_tabs([t("tab_" + n) for n in names], key="x:below_map")))   # only the open one
+    if tabs["leaderboard"]:
+        with tabs["leaderboard"]:
+            if not presenting and toolbars.tolerance_control() != cfg.tol:
+                st.rerun()
+            st.markdown(present.markdown_table(present.leaderboard_table(leaderboard(lanes, surf, cfg.tol))))
+    if tabs["curves"] and runs:
+        tabs["curves"].plotly_chart(PrebuiltFigure(cache.curves(cfg, runs, labels, surf, text)),
+                                    config={"displaylogo": False})
+    if tabs["rules"]:
+        with tabs["rules"]:
+            sections.update_rules(cfg.surface, surf, cfg.optimizers, cfg.hyper)
+    if tabs.get("export") and runs:
+        with tabs["export"]:
+            export_section("playground", cache.map_key(cfg), [Panel(surface_name(cfg.surface), surf, runs, labels,
+                                                                    cfg.bands)], fig, [cfg.surface], [o for o, _ in runs])
+
+
+below_map()
 if cfg.view3d and runs and not presenting:
     st.subheader(t("view3d_title"))
     st.plotly_chart(PrebuiltFigure(cache.view3d(cfg, surf, runs, labels, text)), config={"displaylogo": False})

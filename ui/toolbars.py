@@ -27,13 +27,14 @@ def view_controls():
     setting("view3d", t("view3d"), container=cols[3])
 
 
-def tolerance_control():
-    """A selectbox of 1-2-5 values (not a slider: no slider is drawn on the first page load)."""
+def tolerance_control() -> float:
+    """A selectbox of 1-2-5 values (not a slider: no slider is drawn on the first page load);
+    returns the value chosen."""
     f = binding.field("tol")
     opts = log_options(f.kind.lo, f.kind.hi, ensure(f.widget_key, f.default), f.default)
     if st.session_state[f.widget_key] not in opts:
         st.session_state[f.widget_key] = f.default
-    st.selectbox(t("tol"), options=opts, format_func=short_number, key=f.widget_key)
+    return st.selectbox(t("tol"), options=opts, format_func=short_number, key=f.widget_key)
 
 
 def exit_presentation_button():
