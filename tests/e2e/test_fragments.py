@@ -25,9 +25,9 @@ def test_tab_switch_keeps_the_map_and_a_new_tolerance_reaches_the_url(server, pa
     assert map_signature(page) == before
     page.get_by_role("tab", name="Leaderboard").click()
     box = page.locator("[data-testid='stSelectbox']", has_text="tolerance for")
-    box.click()
+    box.locator("input").click()
     page.keyboard.type("0.001")
-    page.keyboard.press("Enter")
+    page.get_by_role("option", name="0.001", exact=True).click(timeout=30_000)
     page.wait_for_function("() => location.search.includes('tol=0.001')", timeout=30_000)
     assert map_signature(page) == before
     assert not page.errors, page.errors
