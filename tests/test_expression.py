@@ -1,0 +1,155 @@
+"""surfaces.expression: the whitelist parser refuses everything outside its grammar (and never
+executes anything), its exact derivatives match finite differences, and built-in surfaces typed
+as expressions give the built-in values, gradients and Hessians."""
+from __future__ import annotations
+
+import builtins
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import surfaces
+from surfaces.expression import (MAX_LENGTH, ExpressionError, evaluate, gradient, hessian, is_smooth, latex,
+                                 parse)
+
+SMOOTH = [
+    "(1.5 - x + x*y)^2 + (2.25 - x + x*y^2)^2",
+    "x^2 - y^2",
+    "sin(3*x)*cos(2*y) + 0.1*(x^2 + y^2)",
+    "log(1 + exp(x)) + y^2",
+    "tanh(x*y) + sinh(x)/cosh(y) + arctan(x - y)",
+    "sqrt(1 + x^2 + y^2) + exp(-x^2) * tan(y/4)",
+    "x^y + 2**-x / (1 + y^2)",
+    "-x^2 + pi*y - e",
+]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("2^3^2", 512.0), ("-2^2", -4.0), ("(-2)^2", 4.0), ("2**-1", 0.5), ("1e-3*1000", 1.0), (".5+1.", 1.5),
+    ("8/4/2", 1.0), ("10-3-2", 5.0), ("min(3, 4) + max(3, 4)", 7.0), ("abs(-2.5)", 2.5), ("+3", 3.0),
+])
+def test_precedence_and_associativity(text, expected):
+    assert float(evaluate(parse(text), 0.0, 0.0)) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("text", SMOOTH)
+def test_gradient_and_hessian_match_finite_differences(text):
+    t = parse(text)
+    gx, gy = gradient(t)
+    hxx, hxy, hyy = hessian(t)
+    rng = np.random.default_rng(0)
+    x, y = rng.uniform(0.2, 1.5, 20), rng.uniform(0.2, 1.5, 20)
+    h = 1e-6
+
+    def f(a, b):
+        return evaluate(t, a, b)
+    assert np.allclose(evaluate(gx, x, y), (f(x + h, y) - f(x - h, y)) / (2 * h), rtol=1e-6, atol=1e-6)
+    assert np.allclose(evaluate(gy, x, y), (f(x, y + h) - f(x, y - h)) / (2 * h), rtol=1e-6, atol=1e-6)
+    h = 1e-4
+
+    def fx(a, b):
+        return evaluate(gx, a, b)
+
+    def fy(a, b):
+        return evaluate(gy, a, b)
+    assert np.allclose(evaluate(hxx, x, y), (fx(x + h, y) - fx(x - h, y)) / (2 * h), rtol=1e-5, atol=1e-5)
+    assert np.allclose(evaluate(hxy, x, y), (fx(x, y + h) - fx(x, y - h)) / (2 * h), rtol=1e-5, atol=1e-5)
+    assert np.allclose(evaluate(hyy, x, y), (fy(x, y + h) - fy(x, y - h)) / (2 * h), rtol=1e-5, atol=1e-5)
+    assert is_smooth(t) and latex(t)
+
+
+@pytest.mark.parametrize("sid,text", [
+    ("beale", "(1.5 - x + x*y)^2 + (2.25 - x + x*y^2)^2 + (2.625 - x + x*y^3)^2"),
+    ("saddle", "x^2 - y^2"),
+    ("valley", "0.1*x^2 + 2*y^2"),
+])
+def test_built_in_surfaces_typed_give_the_built_in_derivatives(sid, text):
+    s, t = surfaces.get(sid), parse(text)
+    rng = np.random.default_rng(1)
+    for x, y in rng.uniform(-2, 2, (25, 2)):
+        assert float(evaluate(t, x, y)) == pytest.approx(float(s.value(x, y)), rel=1e-12, abs=1e-12)
+        g = [float(evaluate(d, x, y)) for d in gradient(t)]
+        assert np.allclose(g, s.grad(x, y), rtol=1e-12, atol=1e-12)
+        hxx, hxy, hyy = (float(evaluate(d, x, y)) for d in hessian(t))
+        assert np.allclose([[hxx, hxy], [hxy, hyy]], s.hess(x, y), rtol=1e-12, atol=1e-12)
+
+
+def test_non_smooth_and_undefined_points():
+    assert not is_smooth(parse("abs(x) + 10*y^2")) and not is_smooth(parse("max(x, y)"))
+    t = parse("log(x) + sqrt(y) + 1/x")
+    v = evaluate(t, np.array([-1.0, 0.0, 1.0]), np.array([1.0, 1.0, -1.0]))
+    assert np.isnan(v[0]) and not np.isfinite(v[1]) and np.isnan(v[2])
+    dmin = gradient(parse("min(x, 2*y)"))
+    assert float(evaluate(dmin[0], 0.0, 1.0)) == 1.0 and float(evaluate(dmin[1], 5.0, 1.0)) == 2.0
+
+
+@pytest.mark.parametrize("text,position,words", [
+    ("9^9^9", 1, "exponent"), ("x^100", 1, "exponent"), ("__import__('os')", 11, "unexpected"),
+    ("x.real", 1, "unexpected"), ("lambda: 1", 6, "unexpected"), ("[x for x in y]", 0, "unexpected"),
+    ("foo(x)", 0, "unknown name"), ("open(x)", 0, "unknown name"), ("x +", 3, "ends too early"),
+    ("(" * 50 + "x" + ")" * 50, None, "nested too deeply"), ("ｘ^2", 0, "U+FF58"), ("x\x00", 1, "U+0000"),
+    ("x − y", 2, "U+2212"), ("1e999", 0, "too large"), ("x" * (MAX_LENGTH + 1), None, "characters long"),
+    ("", 0, "empty"), ("x y", 2, "unexpected"), ("sin x", 4, "expected '('"), ("min(x)", 5, "expected ','"),
+    ("x+" * 200 + "x", None, "too large"),
+])
+def test_refusals_say_what_and_where(text, position, words):
+    with pytest.raises(ExpressionError) as err:
+        parse(text)
+    assert words in str(err.value)
+    if position is not None:
+        assert err.value.position == position
+    assert isinstance(err.value, ValueError)
+
+
+ALPHABET = "xy0123456789.eE+-*/^(),_ \tpisnctaqrbmhlodu" + "ｘ−×\x00'\"[]{}:;=<>!@#$%&|~`\\" + "_import_os"
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(st.text(alphabet=ALPHABET, max_size=120), st.text(max_size=60),
+                 st.sampled_from(["__import__('sentinel')", "().__class__.__bases__[0]", "exec('1')",
+                                  "globals()", "x if y else 1", "(lambda: x)()", "x.__class__", "9**9**9**9",
+                                  "1" * 400, "(" * 1000, "x" * 10_000, "sin(" * 100 + "x" + ")" * 100])))
+def test_fuzz_every_text_is_parsed_or_refused_and_nothing_runs(text):
+    sentinel_before = hasattr(builtins, "sentinel_ran")
+    start = time.perf_counter()
+    try:
+        t = parse(text)
+    except ExpressionError:
+        t = None
+    assert time.perf_counter() - start < 0.5
+    if t is not None:
+        with np.errstate(all="ignore"):
+            evaluate(t, 0.5, 0.5)
+            gradient(t)
+    assert hasattr(builtins, "sentinel_ran") == sentinel_before is False
+
+
+# ---------------------------------------------------------------- the compiled stack machine
+
+from surfaces import program as pm  # noqa: E402
+
+
+@pytest.mark.parametrize("text", SMOOTH + ["abs(x) + 10*y^2", "min(x, y^2) - max(x*y, 1)", "x^3 / (y - 1)"])
+def test_the_stack_machine_matches_the_tree(text):
+    t = parse(text)
+    prog = pm.compile_tree(t)
+    trees = (t, *gradient(t), *hessian(t))
+    rng = np.random.default_rng(2)
+    x, y = rng.uniform(-1.5, 1.5, 40), rng.uniform(-1.5, 1.5, 40)
+    for k, tree in enumerate(trees):
+        with np.errstate(all="ignore"):
+            want = evaluate(tree, x, y)
+        got = pm.evaluate(prog, k, x, y)
+        same = np.isclose(got, want, rtol=1e-12, atol=1e-12) | (np.isnan(got) & np.isnan(want))
+        assert same.all(), (text, k)
+
+
+def test_the_stack_machine_gives_nan_or_inf_never_an_error():
+    prog = pm.compile_tree(parse("log(x) + sqrt(y) + 1/x + exp(1000*x) + x^0.5"))
+    v = pm.evaluate(prog, 0, np.array([-1.0, 0.0, 2.0]), np.array([1.0, 1.0, -1.0]))
+    assert np.isnan(v[0]) and not np.isfinite(v[1]) and not np.isfinite(v[2])
+    assert np.isnan(pm.evaluate(pm.compile_tree(parse("(-8)^(1/3)")), 0, 0.0, 0.0))    # as NumPy: no real root
+    assert pm.evaluate(pm.compile_tree(parse("8^(1/3)")), 0, 0.0, 0.0) == pytest.approx(2.0)
