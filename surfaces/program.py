@@ -188,3 +188,171 @@ def evaluate(program: Program, which: int, x, y) -> np.ndarray:
     flat = evaluate_grid(program.code, program.const, program.starts[which], program.starts[which + 1],
                          np.ascontiguousarray(x).ravel(), np.ascontiguousarray(y).ravel(), program.stack)
     return flat.reshape(x.shape)
+
+
+# ---------------------------------------------------------------- one forward-mode pass
+
+def compile_value(tree) -> Program:
+    """The value program alone (``starts`` = [0, n]): ``run_dual`` derives gradient and Hessian
+    from it in the same pass, so derivative trees are never expanded."""
+    code, const = [], []
+    stack = _emit(tree, code, const)
+    return Program(np.asarray(code, np.int64), np.asarray(const, np.float64), np.asarray([0, len(code)], np.int64),
+                   stack)
+
+
+@_unit
+def _derivs(k, u):
+    """f(u), f'(u), f''(u) of unary function k."""
+    if k == 0:
+        return math.sin(u), math.cos(u), -math.sin(u)
+    if k == 1:
+        return math.cos(u), -math.sin(u), -math.cos(u)
+    if k == 2:
+        t = math.tan(u)
+        return t, 1.0 + t * t, 2.0 * t * (1.0 + t * t)
+    if k == 3:
+        e = math.exp(u) if u < 709.0 else math.inf
+        return e, e, e
+    if k == 4:
+        if u > 0.0:
+            return math.log(u), 1.0 / u, -1.0 / (u * u)
+        return (-math.inf if u == 0.0 else math.nan), math.nan, math.nan
+    if k == 5:
+        if u > 0.0:
+            r = math.sqrt(u)
+            return r, 0.5 / r, -0.25 / (r * u)
+        return (0.0 if u == 0.0 else math.nan), math.nan, math.nan
+    if k == 6:
+        return abs(u), (0.0 if u == 0.0 else math.copysign(1.0, u)), 0.0
+    if k == 7:
+        return (0.0 if u == 0.0 else math.copysign(1.0, u)), 0.0, 0.0
+    if k == 8:
+        t = math.tanh(u)
+        return t, 1.0 - t * t, -2.0 * t * (1.0 - t * t)
+    if k == 9:
+        if abs(u) >= 709.0:
+            return math.copysign(math.inf, u), math.inf, math.copysign(math.inf, u)
+        return math.sinh(u), math.cosh(u), math.sinh(u)
+    if k == 10:
+        if abs(u) >= 709.0:
+            return math.inf, math.copysign(math.inf, u), math.inf
+        return math.cosh(u), math.sinh(u), math.cosh(u)
+    d = 1.0 / (1.0 + u * u)
+    return math.atan(u), d, -2.0 * u * d * d
+
+
+@_unit
+def _chain(s, i, f0, f1, f2):
+    """Slot i becomes f(slot i), given f, f', f'' at its value."""
+    gx, gy = s[i, 1], s[i, 2]
+    s[i, 0] = f0
+    s[i, 3] = f2 * gx * gx + f1 * s[i, 3]
+    s[i, 4] = f2 * gx * gy + f1 * s[i, 4]
+    s[i, 5] = f2 * gy * gy + f1 * s[i, 5]
+    s[i, 1] = f1 * gx
+    s[i, 2] = f1 * gy
+
+
+@_unit
+def _mul(s, i, j):
+    """Slot i becomes slot i * slot j (product rule to second order)."""
+    a, ax, ay, axx, axy, ayy = s[i, 0], s[i, 1], s[i, 2], s[i, 3], s[i, 4], s[i, 5]
+    b, bx, by, bxx, bxy, byy = s[j, 0], s[j, 1], s[j, 2], s[j, 3], s[j, 4], s[j, 5]
+    s[i, 0] = a * b
+    s[i, 1] = ax * b + a * bx
+    s[i, 2] = ay * b + a * by
+    s[i, 3] = axx * b + 2.0 * ax * bx + a * bxx
+    s[i, 4] = axy * b + ax * by + ay * bx + a * bxy
+    s[i, 5] = ayy * b + 2.0 * ay * by + a * byy
+
+
+@_unit
+def run_dual(code, const, lo, hi, x, y, s):
+    """Value, gradient and Hessian of the program code[lo:hi] at (x, y) in one pass: every stack
+    slot holds (f, fx, fy, fxx, fxy, fyy). Returns the six as a tuple; NaN/inf where undefined."""
+    sp = 0
+    for i in range(lo, hi):
+        op = code[i]
+        if op <= Y:
+            for c in range(6):
+                s[sp, c] = 0.0
+            s[sp, 0] = const[i] if op == CONST else (x if op == X else y)
+            if op == X:
+                s[sp, 1] = 1.0
+            elif op == Y:
+                s[sp, 2] = 1.0
+            sp += 1
+        elif op == ADD or op == SUB:
+            sign = 1.0 if op == ADD else -1.0
+            for c in range(6):
+                s[sp - 2, c] += sign * s[sp - 1, c]
+            sp -= 1
+        elif op == MUL:
+            _mul(s, sp - 2, sp - 1)
+            sp -= 1
+        elif op == DIV:
+            b = s[sp - 1, 0]
+            if b == 0.0:
+                _chain(s, sp - 1, math.inf, math.nan, math.nan)
+            else:
+                _chain(s, sp - 1, 1.0 / b, -1.0 / (b * b), 2.0 / (b * b * b))
+            _mul(s, sp - 2, sp - 1)
+            sp -= 1
+        elif op == POW:
+            e = s[sp - 1, 0]
+            constant = s[sp - 1, 1] == 0.0 and s[sp - 1, 2] == 0.0 and s[sp - 1, 3] == 0.0 \
+                and s[sp - 1, 4] == 0.0 and s[sp - 1, 5] == 0.0
+            a = s[sp - 2, 0]
+            if constant:
+                if e == 0.0:
+                    _chain(s, sp - 2, 1.0, 0.0, 0.0)
+                elif e == 1.0:
+                    pass
+                elif e == 2.0:
+                    _chain(s, sp - 2, a * a, 2.0 * a, 2.0)
+                else:
+                    _chain(s, sp - 2, _pow(a, e), e * _pow(a, e - 1.0), e * (e - 1.0) * _pow(a, e - 2.0))
+            else:                                   # a^b = exp(b log a)
+                f0, f1, f2 = _derivs(4, a)
+                _chain(s, sp - 2, f0, f1, f2)
+                _mul(s, sp - 2, sp - 1)
+                f0, f1, f2 = _derivs(3, s[sp - 2, 0])
+                _chain(s, sp - 2, f0, f1, f2)
+            sp -= 1
+        elif op == NEG:
+            for c in range(6):
+                s[sp - 1, c] = -s[sp - 1, c]
+        elif op == MIN or op == MAX:
+            a, b = s[sp - 2, 0], s[sp - 1, 0]
+            if a != a or b != b:
+                for c in range(6):
+                    s[sp - 2, c] = math.nan
+            elif (op == MIN and b < a) or (op == MAX and b > a):
+                for c in range(6):
+                    s[sp - 2, c] = s[sp - 1, c]
+            sp -= 1
+        else:
+            f0, f1, f2 = _derivs(op - FN0, s[sp - 1, 0])
+            _chain(s, sp - 1, f0, f1, f2)
+    return s[0, 0], s[0, 1], s[0, 2], s[0, 3], s[0, 4], s[0, 5]
+
+
+@_unit
+def dual_grid(code, const, xs, ys, depth):
+    """(n, 6): value, gradient and Hessian at every (xs[i], ys[i])."""
+    out = np.empty((xs.size, 6))
+    s = np.empty((depth, 6))
+    hi = code.size
+    for i in range(xs.size):
+        out[i, 0], out[i, 1], out[i, 2], out[i, 3], out[i, 4], out[i, 5] = run_dual(code, const, 0, hi, xs[i],
+                                                                                    ys[i], s)
+    return out
+
+
+def evaluate_all(program: Program, x, y) -> np.ndarray:
+    """(..., 6): value, gx, gy, hxx, hxy, hyy of a ``compile_value`` program at arrays x, y."""
+    x, y = np.broadcast_arrays(np.asarray(x, np.float64), np.asarray(y, np.float64))
+    out = dual_grid(program.code, program.const, np.ascontiguousarray(x).ravel(), np.ascontiguousarray(y).ravel(),
+                    program.stack)
+    return out.reshape(x.shape + (6,))

@@ -153,3 +153,17 @@ def test_the_stack_machine_gives_nan_or_inf_never_an_error():
     assert np.isnan(v[0]) and not np.isfinite(v[1]) and not np.isfinite(v[2])
     assert np.isnan(pm.evaluate(pm.compile_tree(parse("(-8)^(1/3)")), 0, 0.0, 0.0))    # as NumPy: no real root
     assert pm.evaluate(pm.compile_tree(parse("8^(1/3)")), 0, 0.0, 0.0) == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize("text", SMOOTH + ["abs(x) + 10*y^2", "min(x, y^2) - max(x*y, 1)", "x^3 / (y - 1)"])
+def test_one_forward_pass_matches_the_symbolic_derivatives(text):
+    t = parse(text)
+    trees = (t, *gradient(t), *hessian(t))
+    rng = np.random.default_rng(3)
+    x, y = rng.uniform(-1.5, 1.5, 40), rng.uniform(-1.5, 1.5, 40)
+    got = pm.evaluate_all(pm.compile_value(t), x, y)
+    for k, tree in enumerate(trees):
+        with np.errstate(all="ignore"):
+            want = evaluate(tree, x, y)
+        same = np.isclose(got[:, k], want, rtol=1e-9, atol=1e-9) | (~np.isfinite(got[:, k]) & ~np.isfinite(want))
+        assert same.all(), (text, k, got[~same, k], want[~same])
