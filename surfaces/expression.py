@@ -106,29 +106,32 @@ class _Parser:
         if self.depth > MAX_DEPTH:
             raise ExpressionError(f"the expression is nested too deeply: more than {MAX_DEPTH} levels", self.peek()[2])
 
-    def expr(self):
-        self.enter()
-        a = self.term()
-        while self.peek()[1] in ("+", "-") and self.peek()[0] == "op":
-            op = self.take()[1]
-            a = self.node("add" if op == "+" else "sub", a, self.term())
-        self.depth -= 1
+    def left_assoc(self, operand, ops: dict):
+        """operand (op operand)* for the operators ``ops`` (symbol -> node), grouped to the left."""
+        a = operand()
+        while self.peek()[0] == "op" and self.peek()[1] in ops:
+            a = self.node(ops[self.take()[1]], a, operand())
         return a
 
+    def nested(self, parse_part):
+        """parse_part() one level deeper (the depth limit counts levels)."""
+        self.enter()
+        try:
+            return parse_part()
+        finally:
+            self.depth -= 1
+
+    def expr(self):
+        return self.nested(lambda: self.left_assoc(self.term, {"+": "add", "-": "sub"}))
+
     def term(self):
-        a = self.unary()
-        while self.peek()[1] in ("*", "/") and self.peek()[0] == "op":
-            op = self.take()[1]
-            a = self.node("mul" if op == "*" else "div", a, self.unary())
-        return a
+        return self.left_assoc(self.unary, {"*": "mul", "/": "div"})
 
     def unary(self):
         kind, txt, _ = self.peek()
         if kind == "op" and txt in ("-", "+"):
             self.take()
-            self.enter()
-            a = self.unary()
-            self.depth -= 1
+            a = self.nested(self.unary)
             return self.node("neg", a) if txt == "-" else a
         return self.power()
 
@@ -137,9 +140,7 @@ class _Parser:
         kind, txt, pos = self.peek()
         if kind == "op" and txt in ("^", "**"):
             self.take()
-            self.enter()
-            exponent = self.unary()
-            self.depth -= 1
+            exponent = self.nested(self.unary)
             c = constant_value(exponent)
             if c is not None and not abs(c) <= MAX_CONST_EXPONENT:
                 raise ExpressionError(f"the exponent is too large: at most {MAX_CONST_EXPONENT} in size", pos)
