@@ -20,7 +20,7 @@ from typing import Iterator
 import surfaces
 from optim_core.catalogue import OPTIMIZERS
 
-from .config import DEFAULT_BANDS, PlaygroundConfig, hyper_kind, playground_rows
+from .config import PlaygroundConfig, hyper_kind, playground_rows
 from .fields import Choice, Field, IdList, Note, Number, Schema, under
 from .race import run_lanes
 
@@ -79,9 +79,8 @@ class CompareConfig:
         return COMPARE.canonical(self)
 
     def run_key(self) -> str:
-        view = replace(self.base, lang="en", bands=DEFAULT_BANDS, arrows=(), view3d=False, inside="", step=-1,
-                       present=False)
-        return COMPARE.canonical(replace(self, base=view))
+        """A string naming everything the panels' races depend on (the ``view`` rows left out)."""
+        return COMPARE.canonical(self, views=False)
 
     @property
     def n_panels(self) -> int:

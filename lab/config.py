@@ -9,7 +9,7 @@ default too and adds a :class:`Note`, which the page shows. Notes carry the para
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Iterator
 
 import surfaces
@@ -34,7 +34,6 @@ SHARED_LR = (_LR.default, _LR.min, _LR.max)   # default, min, max
 TOL = (1e-4, 1e-12, 1e3)
 DEFAULT_BANDS = 14                      # contour bands of the map
 BANDS = (4, 40)
-MAX_OPTIMIZERS = len(OPTIMIZERS)
 
 
 @dataclass
@@ -81,10 +80,8 @@ class PlaygroundConfig:
         return PLAYGROUND.canonical(self)
 
     def run_key(self) -> str:
-        """A string naming everything a race depends on (language and view options excluded)."""
-        view = replace(self, lang="en", bands=DEFAULT_BANDS, arrows=(), view3d=False, inside="", step=-1,
-                       tol=TOL[0], present=False)
-        return PLAYGROUND.canonical(view) + f"|{self.surface}|{self.optimizers}"
+        """A string naming everything a race depends on (the ``view`` rows left out)."""
+        return PLAYGROUND.canonical(self, views=False)
 
 
 def default_inside(optimizers) -> str:
@@ -120,7 +117,7 @@ def _step_from_widget(w, v):
 
 def playground_rows(v) -> Iterator[Field]:
     """The Playground's settings, in the order they are decoded (a row may depend on those before)."""
-    yield Field("lang", "lang", "en", Choice(LANGS))
+    yield Field("lang", "lang", "en", Choice(LANGS), view=True)
     yield Field("surface", "surface", DEFAULT_SURFACE, Choice(tuple(surfaces.SURFACES)))
     sspec = surfaces.SURFACES[v["surface"]]
     for p in sspec.all_params:
@@ -143,13 +140,15 @@ def playground_rows(v) -> Iterator[Field]:
     x0, x1, y0, y1 = sspec.domain
     yield Field("x0", "start.0", float(sspec.start[0]), Number(x0, x1), group="surface")
     yield Field("y0", "start.1", float(sspec.start[1]), Number(y0, y1), group="surface")
-    yield Field("bands", "bands", DEFAULT_BANDS, Number(*BANDS, integer=True))
-    yield Field("arrows", "arrows", (), IdList(ARROWS, ordered=True))
-    yield Field("view3d", "view3d", False, Flag())
-    yield Field("inside", "inside", "", Choice(tuple(v["opt"])))
-    yield Field("step", "step", -1, Number(-1, v["steps"], integer=True), widget=(_shown_step, _step_from_widget))
-    yield Field("tol", "tol", TOL[0], Number(TOL[1], TOL[2], log=True))
-    yield Field("present", "present", False, Flag())
+    # how the result is shown: not part of the race
+    yield Field("bands", "bands", DEFAULT_BANDS, Number(*BANDS, integer=True), view=True)
+    yield Field("arrows", "arrows", (), IdList(ARROWS, ordered=True), view=True)
+    yield Field("view3d", "view3d", False, Flag(), view=True)
+    yield Field("inside", "inside", "", Choice(tuple(v["opt"])), view=True)
+    yield Field("step", "step", -1, Number(-1, v["steps"], integer=True), view=True,
+                widget=(_shown_step, _step_from_widget))
+    yield Field("tol", "tol", TOL[0], Number(TOL[1], TOL[2], log=True), view=True)
+    yield Field("present", "present", False, Flag(), view=True)
 
 
 PLAYGROUND = Schema(playground_rows, lambda d: PlaygroundConfig(**d))

@@ -203,8 +203,10 @@ class Field:
     configuration (a property) but not passed to it — it only shapes the rows after it;
     ``group``: settings reset together (a new surface resets group "surface"); ``applies``: False
     while the setting has no effect (Compare's per-panel settings outside their mode), then it
-    is not written to the URL; ``widget``: (to_widget, from_widget) functions of (value, v)
-    where the widget shows the value in another form (the shown step: -1 means the last).
+    is not written to the URL; ``view``: changes only how the result is shown (language, arrows,
+    shown step, ...), not the race, so a race's cache key leaves it out; ``widget``: (to_widget,
+    from_widget) functions of (value, v) where the widget shows the value in another form (the
+    shown step: -1 means the last).
     """
     key: str
     attr: str
@@ -213,6 +215,7 @@ class Field:
     group: str = ""
     applies: bool = True
     derived: bool = False
+    view: bool = False
     widget: tuple | None = None
 
     @property
@@ -292,15 +295,6 @@ class Schema:
     def build(self, walked) -> object:
         return self.make(_nest((f.attr, value) for f, value in walked if not f.derived))
 
-    def field(self, key: str, value_of: Callable[[Field, dict], object]) -> Field | None:
-        """The row ``key`` as the values before it make it (its range, its default)."""
-        v: dict = {}
-        for f in self.rows(v):
-            if f.key == key:
-                return f
-            v[f.key] = value_of(f, v)
-        return None
-
     def complete(self, cfg, skip: tuple = ()) -> None:
         """Fill in, in place, every attribute of ``cfg`` the table covers that ``cfg`` leaves unset
         (None, or a dict without the key) with its default; ``skip``: attributes left alone (a
@@ -322,10 +316,11 @@ class Schema:
     def values(self, cfg) -> list[tuple[Field, object]]:
         return self.walk(lambda f, v: lookup(cfg, f.attr))
 
-    def encode(self, cfg) -> dict:
-        """The query parameters of ``cfg``: the values that apply and differ from their defaults."""
+    def encode(self, cfg, views: bool = True) -> dict:
+        """The query parameters of ``cfg``: the values that apply and differ from their defaults
+        (without the ``view`` rows when ``views`` is False)."""
         return {f.key: f.kind.format(value) for f, value in self.values(cfg)
-                if f.applies and value != f.default}
+                if f.applies and value != f.default and (views or not f.view)}
 
     def decode(self, query) -> tuple[object, list[Note]]:
         """The configuration a query (key -> str, or key -> list of str: the last counts)
@@ -354,6 +349,12 @@ class Schema:
         notes += [Note(safe_key(k), "unknown_key") for k in q if k not in used]
         return cfg, notes
 
-    def canonical(self, cfg) -> str:
-        """The encoded query as one sorted string (a cache key)."""
-        return "&".join(f"{k}={val}" for k, val in sorted(self.encode(cfg).items()))
+    def canonical(self, cfg, views: bool = True) -> str:
+        """The encoded query as one sorted string (a cache key); ``views=False``: only what the
+        race depends on."""
+        return canonical_query(self.encode(cfg, views))
+
+
+def canonical_query(q: dict) -> str:
+    """A query dict as one string, the same for the same parameters in any order."""
+    return "&".join(f"{k}={val}" for k, val in sorted(q.items()))

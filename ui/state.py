@@ -17,6 +17,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from lab import config
+from lab.fields import canonical_query
 
 from . import binding, controls
 from .i18n import lang
@@ -26,10 +27,6 @@ _PAGE = binding.PAGE      # the page it belonged to
 _NOTES = "_url_notes"      # notes of the last decode
 _NOTES_FOR = "_url_notes_for"
 _CFG = "_url_cfg"
-
-
-def _canonical(q: dict) -> str:
-    return "&".join(f"{k}={v}" for k, v in sorted(q.items()))
 
 
 def _query() -> dict:
@@ -47,13 +44,13 @@ def url_sync(page: str):
     ss[_PAGE] = page
     controls.keep_widget_state()
     binding.new_run()
-    if ss.get(_LAST) != _canonical(flat) and not (switched and not flat):
+    if ss.get(_LAST) != canonical_query(flat) and not (switched and not flat):
         lang_before = lang()
         cfg, notes = schema.decode(q)
         binding.load(cfg, page)
         ss[_NOTES] = notes
         ss[_NOTES_FOR] = schema.canonical(cfg)
-        ss[_LAST] = _canonical(flat)
+        ss[_LAST] = canonical_query(flat)
         if lang() != lang_before:      # the page names in the navigation were drawn in the old language
             st.rerun()
     ss[_CFG] = None
@@ -63,9 +60,9 @@ def url_sync(page: str):
         cfg = ss.get(_CFG)
         if cfg is not None:
             new = schema.encode(cfg)
-            if _canonical(new) != _canonical(flat):
+            if canonical_query(new) != canonical_query(flat):
                 st.query_params.from_dict(new)
-            ss[_LAST] = _canonical(new)
+            ss[_LAST] = canonical_query(new)
 
 
 def publish(cfg) -> None:
