@@ -21,7 +21,7 @@ panels = cache.compare_race(cc)
 viz_panels = []
 for p in panels:
     frame.refusals(p.lanes)
-    viz_panels.append(Panel(present.panel_title(p), cache.surface(p.surface, p.surface_params),
+    viz_panels.append(Panel(present.panel_title(p), cache.surface(p.surface_key),
                             [(ln.optimizer, ln.result) for ln in p.lanes if ln.ok],
                             present.legend_labels(p.lanes, status=cc.mode != "surfaces"), cc.base.bands))
 text = figure_text()

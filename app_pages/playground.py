@@ -16,7 +16,7 @@ cfg, presenting = frame.cfg, frame.presenting
 if not cfg.optimizers:
     page.stop(t("no_optimizer"))
 
-surf = cache.surface(cfg.surface, cfg.surface_params)
+surf = cache.surface(cfg.surface_key)
 lanes = cache.race(cfg)
 frame.refusals(lanes)
 runs, labels = [(ln.optimizer, ln.result) for ln in lanes if ln.ok], present.legend_labels(lanes)

@@ -20,7 +20,7 @@ from typing import Iterator
 import surfaces
 from optim_core.catalogue import OPTIMIZERS
 
-from .config import PlaygroundConfig, hyper_kind, playground_rows
+from .config import PlaygroundConfig, custom_fallback, hyper_kind, playground_rows
 from .fields import Choice, Field, IdList, Note, Number, Schema, under
 from .race import run_lanes
 
@@ -95,7 +95,7 @@ class CompareConfig:
 class PanelRun:
     """One panel: its surface, its lanes, and what sets it apart from the others."""
     surface: str
-    surface_params: dict
+    surface_key: tuple                   # surfaces.from_key makes the surface
     lanes: list                          # lab.race.Lane
     differs: dict                        # what the title names: {"surface": id} | {"optimizer": id, name: value}
 
@@ -131,7 +131,7 @@ def differences(cc: CompareConfig) -> list[dict]:
 def run_panels(cc: CompareConfig) -> list[PanelRun]:
     out = []
     for sub, diff in zip(panel_configs(cc), differences(cc)):
-        out.append(PanelRun(sub.surface, sub.surface_params, run_lanes(sub), diff))
+        out.append(PanelRun(sub.surface, sub.surface_key, run_lanes(sub), diff))
     return out
 
 
@@ -157,7 +157,8 @@ def compare_rows(v) -> Iterator[Field]:
                         group=panel, applies=in_mode)
 
 
-COMPARE = Schema(compare_rows, lambda d: CompareConfig(base=PlaygroundConfig(**d.pop("base")), **d))
+COMPARE = Schema(compare_rows, lambda d: CompareConfig(base=PlaygroundConfig(**d.pop("base")), **d),
+                 prepare=custom_fallback)
 
 
 def encode(cc: CompareConfig) -> dict:

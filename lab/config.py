@@ -23,6 +23,10 @@ from .fields import (MAX_VALUE_CHARS, BadValue, Choice, Field, Flag, IdList, Not
                      parse_choice, parse_number, safe_key)
 
 LANGS = ("en", "zh")
+CUSTOM = "custom"                       # the typed surface (surfaces.custom)
+SURFACE_CHOICES = tuple(surfaces.SURFACES) + (CUSTOM,)
+DEFAULT_EXPR = "sin(3*x)*cos(2*y) + 0.1*(x^2 + y^2)"
+DEFAULT_DOMAIN = (-3.0, 3.0, -3.0, 3.0)
 CLASSROOM = ("sgd", "momentum", "nag", "adagrad", "rmsprop", "adam")
 ARROWS = ("grad", "velocity", "update")
 LR_MODES = ("own", "shared")
@@ -41,8 +45,10 @@ class PlaygroundConfig:
     """What the Playground shows. An attribute left None (or a dict missing some entries) takes
     its default from the table, ``playground_rows``: the one place defaults are written."""
     lang: str = None
-    surface: str = None
+    surface: str = None                 # a catalogue id, or CUSTOM
     surface_params: dict = None         # name -> value, complete
+    expr: str = None                    # the typed function (used when surface is CUSTOM)
+    domain: tuple = None                # its plotting domain (x0, x1, y0, y1)
     optimizers: tuple = None
     hyper: dict = None                  # optimizer id -> {name: value}, complete
     lr_mode: str = None                 # "own" | "shared"
@@ -63,7 +69,19 @@ class PlaygroundConfig:
 
     def __post_init__(self):
         PLAYGROUND.complete(self)
-        self.surface_params = surfaces.resolve_params(surfaces.SURFACES[self.surface], self.surface_params)
+        spec = surfaces.SURFACES.get(self.surface) or _custom_surface(self.expr, self.domain, 1.0).spec
+        self.surface_params = surfaces.resolve_params(spec, self.surface_params)
+
+    @property
+    def surface_key(self) -> tuple:
+        """What identifies the surface (``surfaces.from_key`` makes it): id and parameters, or the
+        typed expression, its domain and scale."""
+        if self.surface == CUSTOM:
+            return (CUSTOM, self.expr, tuple(self.domain), float(self.surface_params["scale"]))
+        return (self.surface, tuple(sorted(self.surface_params.items())))
+
+    def surface_object(self) -> surfaces.Surface:
+        return surfaces.from_key(self.surface_key)
 
     @property
     def inside_optimizer(self) -> str:
@@ -115,11 +133,98 @@ def _step_from_widget(w, v):
     return -1 if int(w) >= v["steps"] else int(w)
 
 
+# ---------------------------------------------------------------- the typed surface's two settings
+
+def _custom_surface(expr, domain, scale):
+    return surfaces.custom(expr, domain, scale=scale)
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A typed function of x and y that the parser accepts (``surfaces.expression``); a refused
+    one is a BadValue ``expr_<code>`` with its safe detail and position."""
+    max_chars = surfaces.expression.MAX_LENGTH
+    text_widget = True
+
+    def parse(self, raw: str) -> str:
+        try:
+            surfaces.expression.parse(raw)
+        except surfaces.ExpressionError as e:
+            raise BadValue("expr_" + e.code, detail=e.detail, at=0 if e.position is None else e.position + 1) from None
+        return raw.strip()
+
+    def accepts(self, v) -> bool:
+        try:
+            return isinstance(v, str) and self.parse(v) == v
+        except BadValue:
+            return False
+
+    def take(self, w) -> str:
+        return str(w).strip()
+
+    format = staticmethod(str)
+
+
+@dataclass(frozen=True)
+class Domain:
+    """The plotting box "x0,x1,y0,y1" (``surfaces.custom.check_domain``); its widget is that text."""
+    text_widget = True
+
+    def parse(self, raw: str) -> tuple:
+        parts = raw.replace(" ", "").split(",")
+        try:
+            return surfaces.custom_domain(parts)
+        except ValueError:
+            raise BadValue("domain") from None
+
+    def accepts(self, v) -> bool:
+        try:
+            return isinstance(v, tuple) and surfaces.custom_domain(v) == v
+        except ValueError:
+            return False
+
+    def take(self, w) -> tuple:
+        try:
+            return self.parse(w) if isinstance(w, str) else tuple(float(c) for c in w)
+        except BadValue:
+            raise ValueError(f"not a plotting box: {w!r}") from None
+
+    @staticmethod
+    def format(v) -> str:
+        return ",".join(fmt(float(c)) for c in v)
+
+
+def _domain_text(value, v) -> str:
+    return Domain.format(value).replace(",", ", ")
+
+
+def custom_fallback(q: dict, notes: list) -> dict:
+    """A link to a typed surface whose expression or domain is refused opens the default
+    surface instead (with a note naming the problem), not the typed one with another function."""
+    if q.get("surface", "").lower() != CUSTOM:
+        return q
+    for key, kind in (("expr", Expression()), ("domain", Domain())):
+        if key in q:
+            try:
+                if len(q[key]) > getattr(kind, "max_chars", MAX_VALUE_CHARS):
+                    raise BadValue("too_long")
+                kind.parse(q[key])
+            except BadValue as bad:
+                notes.append(Note(key, bad.problem, bad.detail, bad.at))
+                notes.append(Note("surface", "custom_fallback"))
+                return {k: val for k, val in q.items() if k not in ("surface", "expr", "domain", "x0", "y0")}
+    return q
+
+
 def playground_rows(v) -> Iterator[Field]:
     """The Playground's settings, in the order they are decoded (a row may depend on those before)."""
     yield Field("lang", "lang", "en", Choice(LANGS), view=True)
-    yield Field("surface", "surface", DEFAULT_SURFACE, Choice(tuple(surfaces.SURFACES)))
-    sspec = surfaces.SURFACES[v["surface"]]
+    yield Field("surface", "surface", DEFAULT_SURFACE, Choice(SURFACE_CHOICES))
+    typed = v["surface"] == CUSTOM
+    yield Field("expr", "expr", DEFAULT_EXPR, Expression(), group="surface", applies=typed)
+    yield Field("domain", "domain", DEFAULT_DOMAIN, Domain(), group="surface", applies=typed,
+                widget=(_domain_text, lambda w, v: Domain().take(w)))
+    sspec = _custom_surface(v["expr"], v["domain"], 1.0).spec if typed else surfaces.SURFACES[v["surface"]]
     for p in sspec.all_params:
         yield Field(f"s.{p.name}", f"surface_params.{p.name}", p.default, Number(p.min, p.max, p.integer, p.log),
                     group="surface")
@@ -151,7 +256,7 @@ def playground_rows(v) -> Iterator[Field]:
     yield Field("present", "present", False, Flag(), view=True)
 
 
-PLAYGROUND = Schema(playground_rows, lambda d: PlaygroundConfig(**d))
+PLAYGROUND = Schema(playground_rows, lambda d: PlaygroundConfig(**d), prepare=custom_fallback)
 
 
 def encode(cfg: PlaygroundConfig) -> dict:

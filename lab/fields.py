@@ -32,18 +32,24 @@ _UNSET = object()
 
 @dataclass(frozen=True)
 class Note:
-    """A query value that was not used. ``key`` is sanitised; ``problem`` is a string-catalogue key."""
+    """A query value that was not used. ``key`` is sanitised; ``problem`` is a string-catalogue key
+    (``note_<problem>``); ``detail``, when there is one, is safe to show as plain text (a limit,
+    a character position, a token of at most 20 letters) and fills the string's ``{detail}``."""
     key: str
-    problem: str      # unknown_key | unknown_value | not_number | out_of_range | too_long
+    problem: str      # unknown_key | unknown_value | not_number | out_of_range | too_long | expr_<code>
+    detail: str = ""
+    at: int = 0       # the character (from 1) the problem is at, 0: none
 
 
 class BadValue(Exception):
     """A query value that cannot be used as given; ``problem`` is a Note problem (a string-catalogue
     key). ``value``, when given, is what is used instead of the default (the good part of a list)."""
 
-    def __init__(self, problem, value=_UNSET):
+    def __init__(self, problem, value=_UNSET, detail: str = "", at: int = 0):
         self.problem = problem
         self.value = value
+        self.detail = detail
+        self.at = at
 
 
 def fmt(v) -> str:
@@ -279,9 +285,11 @@ class Schema:
     """A configuration class's table: ``rows(v)`` yields the Field rows, ``make(nested dict)``
     builds the configuration from the rows' values."""
 
-    def __init__(self, rows: Callable[[dict], Iterator[Field]], make: Callable[[dict], object]):
+    def __init__(self, rows: Callable[[dict], Iterator[Field]], make: Callable[[dict], object],
+                 prepare: Callable[[dict, list], dict] | None = None):
         self.rows = rows
         self.make = make
+        self.prepare = prepare      # (query, notes) -> query: a look at the whole query before decoding
 
     def walk(self, value_of: Callable[[Field, dict], object]) -> list[tuple[Field, object]]:
         """Every row with its value, ``value_of(row, v)`` given the values of the rows before it."""
@@ -332,6 +340,8 @@ class Schema:
             q[str(k)] = "" if val is None else str(val)
         notes: list[Note] = []
         used = set(IGNORED_KEYS)
+        if self.prepare:
+            q, used = self.prepare(q, notes), used | set(q)
 
         def value_of(f: Field, v):
             if f.key not in q:
@@ -339,11 +349,11 @@ class Schema:
             used.add(f.key)
             raw = q[f.key]
             try:
-                if len(raw) > MAX_VALUE_CHARS:
+                if len(raw) > getattr(f.kind, "max_chars", MAX_VALUE_CHARS):
                     raise BadValue("too_long")
                 return f.kind.parse(raw)
             except BadValue as bad:
-                notes.append(Note(safe_key(f.key), bad.problem))
+                notes.append(Note(safe_key(f.key), bad.problem, bad.detail, bad.at))
                 return f.default if bad.value is _UNSET else bad.value
         cfg = self.build(self.walk(value_of))
         notes += [Note(safe_key(k), "unknown_key") for k in q if k not in used]

@@ -51,7 +51,7 @@ def lane_hyper(cfg: PlaygroundConfig, oid: str) -> tuple[dict, tuple]:
 
 def run_lanes(cfg: PlaygroundConfig) -> list[Lane]:
     """One Lane per selected optimizer, in the order selected."""
-    sspec = surfaces.SURFACES[cfg.surface]
+    surface = cfg.surface_object()
     lanes = []
     for oid in cfg.optimizers:
         spec = OPTIMIZERS[oid]
@@ -60,10 +60,10 @@ def run_lanes(cfg: PlaygroundConfig) -> list[Lane]:
         if not spec.schedulable and cfg.schedule.get("kind", "constant") != "constant" or (
                 not spec.schedulable and cfg.schedule.get("warmup", 0)):
             schedule, notes = None, notes + ("no_schedule",)
-        batch = cfg.batch if sspec.finite_sum and cfg.batch > 0 else None
+        batch = cfg.batch if surface.spec.finite_sum and cfg.batch > 0 else None
         try:
-            res = run(oid, cfg.surface, cfg.start, cfg.steps, hyper, schedule=schedule,
-                      surface_params=cfg.surface_params, grad_noise=cfg.noise, batch_size=batch, seed=cfg.seed)
+            res = run(oid, surface, cfg.start, cfg.steps, hyper, schedule=schedule, grad_noise=cfg.noise,
+                      batch_size=batch, seed=cfg.seed)
             lanes.append(Lane(oid, hyper, res, "", notes))
         except ValueError as e:
             lanes.append(Lane(oid, hyper, None, str(e), notes))

@@ -141,7 +141,13 @@ def _common(optimizer, surface, steps, hyper, schedule, surface_params, grad_noi
     resolved = resolve_hyper(spec, hyper)
     if surface_params is not None and not isinstance(surface_params, dict):
         raise ValueError(f"surface_params must be a dict, not {surface_params!r}")
-    surf = surfaces.get(surface, **(surface_params or {}))
+    if isinstance(surface, surfaces.Surface):     # e.g. surfaces.custom(...): parameters are fixed
+        if surface_params:
+            raise ValueError(f"surface_params={surface_params!r}: a Surface object has its parameters "
+                             f"already; pass surface_params only with a surface id")
+        surf = surface
+    else:
+        surf = surfaces.get(surface, **(surface_params or {}))
     steps = _check_int("steps", steps, 1, max_steps)
     sched = schedules.pack(schedule)
     if not spec.schedulable and not schedules.is_constant(sched):
@@ -161,7 +167,7 @@ def _common(optimizer, surface, steps, hyper, schedule, surface_params, grad_noi
             bsize = 0  # the full batch is the exact gradient
     u = _check_float("underflow", underflow, 0.0, 1.0)
     problem = engine.Problem(surf.code, surf.packed, tuple(map(float, surf.escape_box)), sched, sigma, bsize,
-                             u, n_samples)
+                             u, n_samples, surfaces.kernels.work_width(surf.code, surf.packed))
     return spec, resolved, surf, steps, problem
 
 
@@ -174,7 +180,8 @@ def _refuse_unknown_options(fn, unknown: dict) -> None:
 
 def run(optimizer, surface, start, steps, hyper=None, *, schedule=None, surface_params=None,
         grad_noise=0.0, batch_size=None, seed=0, underflow=0.0, **unknown) -> RunResult:
-    """Run ``optimizer`` on ``surface`` from ``start`` for ``steps`` steps (1..20000).
+    """Run ``optimizer`` on ``surface`` (an id, or a ``Surface`` object such as
+    ``surfaces.custom(...)``) from ``start`` for ``steps`` steps (1..20000).
 
     ``hyper`` overrides catalogue defaults; ``schedule`` is None or a dict (see ``schedules``);
     ``grad_noise`` σ adds seeded N(0, σ²) to each gradient component; ``batch_size`` walks

@@ -47,7 +47,7 @@ DIAG_COLUMNS = ("grad_x", "grad_y", "update_x", "update_y", "lr", "velocity_x", 
 
 # What every kernel is built from besides its rule's own module: an edit here recompiles them all.
 SHARED_SOURCES = ("optim_core/engine.py", "optim_core/oracle.py", "optim_core/schedules.py",
-                  "optim_core/rules/common.py", "surfaces/kernels.py")
+                  "optim_core/rules/common.py", "surfaces/kernels.py", "surfaces/program.py")
 
 
 class Problem(NamedTuple):
@@ -60,6 +60,7 @@ class Problem(NamedTuple):
     batch_size: int           # 0: the full gradient
     underflow: float
     n_samples: int            # samples of a finite-sum surface (0 otherwise)
+    work_width: int           # columns of a run's work row (surfaces.kernels.work_width)
 
 
 # ---------- shared pieces, inlined into every kernel ----------
@@ -86,18 +87,18 @@ def _inside(x, y, box):
 
 
 @njit(inline="always")
-def _status(sid, h, box, x, y, r):
+def _status(sid, h, sp, work, row, box, x, y, r):
     """(status, reason, loss) of a run after a step to (x, y) with report r; RUNNING while all is well."""
     # fast path: the escape box lies well within |θ| ≤ 1e6, and NaN fails every comparison
     if r.failed == OK and _inside(x, y, box) and _inside(r.raw_x, r.raw_y, box):
-        f = surf.value(sid, h, x, y)
+        f = surf.value_at(sid, h, sp, work, row, x, y)
         if math.isfinite(f):
             return RUNNING, R_NONE, f
     if r.failed != OK:
         return DIVERGED, (R_SINGULAR if r.failed == SINGULAR_HESSIAN else R_ZERO_CURVATURE), math.nan
     if not (math.isfinite(x) and math.isfinite(y) and math.isfinite(r.raw_x) and math.isfinite(r.raw_y)):
         return DIVERGED, R_NONFINITE, math.nan
-    f = surf.value(sid, h, x, y)
+    f = surf.value_at(sid, h, sp, work, row, x, y)
     if not math.isfinite(f):
         return DIVERGED, R_NONFINITE, f
     if max(abs(x), abs(y), abs(r.raw_x), abs(r.raw_y)) > BOUND:
@@ -129,22 +130,23 @@ def _batch(seed, t, batch_size, orders, row):
 def _trajectory(problem, hp_row, start, steps, seed, xy, loss, diag, raw):
     """One run filling xy/loss/raw (steps + 1 rows) and diag (steps rows, DIAG_COLUMNS).
     Returns (k, status, status_step, reason): k steps are stored."""
-    sid, sp, box, sched, sigma, batch_size, u, n_samples = problem
+    sid, sp, box, sched, sigma, batch_size, u, n_samples, work_width = problem
     h = surf.header(sp)
     hp = Hyper(*to_fixed_tuple(hp_row, N_HYPER))  # noqa: F821 (bound per optimizer)
     s = State(*to_fixed_tuple(np.zeros(N_STATE), N_STATE))  # noqa: F821
     order = np.empty((1, n_samples), dtype=np.int64)
-    sp_, order_, sched_ = _borrowed(sp), _borrowed(order), _borrowed(sched)
+    work = np.full((1, work_width), np.nan)
+    sp_, work_, order_, sched_ = _borrowed(sp), _borrowed(work), _borrowed(order), _borrowed(sched)
     x, y = start[0], start[1]
     xy[0, 0], xy[0, 1] = x, y
     raw[0, 0], raw[0, 1] = x, y
-    loss[0] = surf.value(sid, h, x, y)
+    loss[0] = surf.value_at(sid, h, sp_, work_, 0, x, y)
     for t in range(1, steps + 1):
         lo, hi = _batch(seed, t, batch_size, order, 0)
         nx, ny = noise(seed, t, sigma)
         lr = hp.lr * lr_at(sched_, 1.0, t)
-        x1, y1, s, r = RULE(hp, s, x, y, t, lr, (sid, h, sp_, order_, 0, lo, hi, nx, ny), u)  # noqa: F821
-        status, reason, f = _status(sid, h, box, x1, y1, r)
+        x1, y1, s, r = RULE(hp, s, x, y, t, lr, (sid, h, sp_, work_, order_, 0, lo, hi, nx, ny), u)  # noqa: F821
+        status, reason, f = _status(sid, h, sp_, work_, 0, box, x1, y1, r)
         if status != RUNNING and not _point_is_kept(x1, y1, reason):
             return t - 1, status, t, reason
         xy[t, 0], xy[t, 1] = x1, y1
@@ -165,7 +167,7 @@ def _grid(problem, hps, starts, seeds, steps, f_star, tol, final_xy, final_loss,
     """``_trajectory`` for n runs without storage, BLOCK runs advanced together: row r uses hps[r],
     starts[r] and seeds[r]. Fills the final point, loss, status and the first step t with
     f(θ_t) − f_star ≤ tol (−1: never, or f_star is NaN)."""
-    sid, sp, box, sched, sigma, batch_size, u, n_samples = problem
+    sid, sp, box, sched, sigma, batch_size, u, n_samples, work_width = problem
     h = surf.header(sp)
     n = starts.shape[0]
     for r0 in range(0, n, BLOCK):
@@ -176,11 +178,12 @@ def _grid(problem, hps, starts, seeds, steps, f_star, tol, final_xy, final_loss,
         zero = State(*to_fixed_tuple(np.zeros(N_STATE), N_STATE))  # noqa: F821
         st = [zero for _ in range(lanes)]
         order = np.empty((lanes, n_samples), dtype=np.int64)
-        sp_, order_, sched_ = _borrowed(sp), _borrowed(order), _borrowed(sched)
+        work = np.full((lanes, work_width), np.nan)
+        sp_, work_, order_, sched_ = _borrowed(sp), _borrowed(work), _borrowed(order), _borrowed(sched)
         alive = np.ones(lanes, dtype=np.bool_)
         for k in range(lanes):
             r = r0 + k
-            f = surf.value(sid, h, xs[k, 0], xs[k, 1])
+            f = surf.value_at(sid, h, sp_, work_, k, xs[k, 0], xs[k, 1])
             tol_steps[r] = 0 if f - f_star <= tol else -1
             status_out[r] = 0
             final_xy[r, 0], final_xy[r, 1], final_loss[r] = xs[k, 0], xs[k, 1], f
@@ -194,9 +197,9 @@ def _grid(problem, hps, starts, seeds, steps, f_star, tol, final_xy, final_loss,
                 lo, hi = _batch(seeds[r], t, batch_size, order, k)
                 nx, ny = noise(seeds[r], t, sigma)
                 x1, y1, st[k], rep = RULE(hp[k], st[k], xs[k, 0], xs[k, 1], t, hp[k].lr * factor,  # noqa: F821
-                                          (sid, h, sp_, order_, k, lo, hi, nx, ny), u)
+                                          (sid, h, sp_, work_, order_, k, lo, hi, nx, ny), u)
                 xs[k, 0], xs[k, 1] = x1, y1
-                status, reason, f = _status(sid, h, box, x1, y1, rep)
+                status, reason, f = _status(sid, h, sp_, work_, k, box, x1, y1, rep)
                 if status != RUNNING:
                     alive[k] = False
                     n_alive -= 1

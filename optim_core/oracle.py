@@ -66,32 +66,34 @@ def noise(seed, t, sigma):
 
 
 # The oracle of one run at one step is a tuple (surface code, surface header h, packed surface
-# params, the sample orders of a block of runs (runs, N), this run's row in it, batch start, batch
-# end, noise x, noise y); the batch is orders[row, start:end], an empty batch meaning the full loss.
+# params, the work rows of a block of runs (a typed surface's stack and memo), the sample orders
+# of that block (runs, N), this run's row in both, batch start, batch end, noise x, noise y); the
+# batch is orders[row, start:end], an empty batch meaning the full loss.
 # (The row is sliced only when there is a batch: a slice costs reference counting.) The rules see it only through these three
 # functions, inlined into their kernels.
 
 @njit(inline="always")
 def grad(orc, x, y):
     """The gradient this run sees at (x, y): its batch gradient plus its noise."""
-    sid, h, sp, orders, row, lo, hi, nx, ny = orc
+    sid, h, sp, work, orders, row, lo, hi, nx, ny = orc
     if hi > lo:
         gx, gy = surf.batch_grad(sid, h, sp, orders[row], lo, hi, x, y)
     else:
-        gx, gy = surf.grad(sid, h, x, y)
+        gx, gy = surf.grad_at(sid, h, sp, work, row, x, y)
     return gx + nx, gy + ny
 
 
 @njit(inline="always")
 def loss(orc, x, y):
     """The loss this run may evaluate (line searches): its current batch's loss, without noise."""
-    sid, h, sp, orders, row, lo, hi, _, _ = orc
+    sid, h, sp, work, orders, row, lo, hi, _, _ = orc
     if hi > lo:
         return surf.batch_value(sid, h, sp, orders[row], lo, hi, x, y)
-    return surf.value(sid, h, x, y)
+    return surf.value_at(sid, h, sp, work, row, x, y)
 
 
 @njit(inline="always")
 def hess(orc, x, y):
     """The exact Hessian (hxx, hxy, hyy) of the full loss at (x, y)."""
-    return surf.hess(orc[0], orc[1], x, y)
+    sid, h, sp, work, _, row, _, _, _, _ = orc
+    return surf.hess_at(sid, h, sp, work, row, x, y)

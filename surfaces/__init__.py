@@ -14,7 +14,8 @@ import numpy as np
 from . import kernels
 from .catalogue import SURFACES, SurfaceParam, SurfaceSpec
 
-__all__ = ["SURFACES", "Surface", "SurfaceSpec", "SurfaceParam", "get", "resolve_params"]
+__all__ = ["SURFACES", "Surface", "SurfaceSpec", "SurfaceParam", "get", "resolve_params", "custom",
+           "CustomSurface", "ExpressionError", "from_key", "custom_domain"]
 
 
 def _check_id(surface: str) -> SurfaceSpec:
@@ -109,6 +110,11 @@ class Surface:
         a = self.packed[4:6]
         return self.params["scale"] * a * (np.array([x, y]) - c)
 
+    @property
+    def key(self) -> tuple:
+        """What identifies this surface (hashable): ``from_key(s.key)`` makes it again."""
+        return (self.id, tuple(sorted(self.params.items())))
+
     def __repr__(self) -> str:
         return f"Surface({self.id!r}, {self.params})"
 
@@ -117,3 +123,16 @@ def get(surface: str, **params) -> Surface:
     """The surface ``surface`` with ``params`` (unspecified ones take their defaults)."""
     spec = _check_id(surface)
     return Surface(spec, resolve_params(spec, params))
+
+
+from .custom import CustomSurface, custom  # noqa: E402  (a CustomSurface is a Surface)
+from .custom import check_domain as custom_domain  # noqa: E402
+from .expression import ExpressionError  # noqa: E402
+
+
+def from_key(key: tuple) -> Surface:
+    """The surface whose ``key`` is ``key`` (a built-in one, or a typed one)."""
+    if key[0] == "custom":
+        _, text, domain, scale = key
+        return custom(text, domain, scale=scale)
+    return get(key[0], **dict(key[1]))

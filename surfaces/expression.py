@@ -39,11 +39,21 @@ NON_SMOOTH = ("abs", "min", "max")
 
 
 class ExpressionError(ValueError):
-    """A refused expression; ``position`` is the character offset of the problem, or None."""
+    """A refused expression; ``position`` is the character offset of the problem, or None.
 
-    def __init__(self, message: str, position: int | None = None):
+    For a translated message, ``code`` names the kind of problem (``CODES``) and ``detail`` the
+    part of it worth showing: a token, a limit or a code point, never more than 20 characters of
+    the user's text (letters, digits and operators only)."""
+
+    def __init__(self, message: str, position: int | None = None, code: str = "invalid", detail: str = ""):
         super().__init__(message if position is None else f"{message} (at character {position + 1})")
         self.position = position
+        self.code = code
+        self.detail = detail
+
+
+CODES = ("not_text", "too_long", "unexpected_character", "expected", "too_large", "too_deep",
+         "exponent_too_large", "number_too_large", "unknown_name", "ends_early", "unexpected", "empty")
 
 
 _TOKEN = re.compile(r"\s*(?:(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_]+)"
@@ -52,15 +62,16 @@ _TOKEN = re.compile(r"\s*(?:(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<na
 
 def _shown(ch: str) -> str:
     """A character as a message may show it: printable ASCII as itself, else its code point."""
-    return repr(ch) if 32 < ord(ch) < 127 else f"U+{ord(ch):04X}"
+    return repr(ch) if 32 < ord(ch) < 127 and ch not in "`\\" else f"U+{ord(ch):04X}"
 
 
 def tokenize(text: str) -> list[tuple[str, str, int]]:
     """(kind, text, position) per token, kind in num | name | op | end."""
     if not isinstance(text, str):
-        raise ExpressionError("the expression must be text")
+        raise ExpressionError("the expression must be text", code="not_text")
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(f"the expression is {len(text)} characters long; at most {MAX_LENGTH} are allowed")
+        raise ExpressionError(f"the expression is {len(text)} characters long; at most {MAX_LENGTH} are allowed",
+                              code="too_long", detail=str(MAX_LENGTH))
     out, i = [], 0
     while True:
         while i < len(text) and text[i] in " \t":
@@ -70,7 +81,7 @@ def tokenize(text: str) -> list[tuple[str, str, int]]:
             return out
         m = _TOKEN.match(text, i)
         if not m or m.start(m.lastgroup) != i:
-            raise ExpressionError(f"unexpected character {_shown(text[i])}", i)
+            raise ExpressionError(f"unexpected character {_shown(text[i])}", i, "unexpected_character", _shown(text[i]))
         out.append((m.lastgroup, m.group(m.lastgroup), i))
         i = m.end()
 
@@ -93,18 +104,21 @@ class _Parser:
     def expect(self, op: str):
         kind, txt, pos = self.take()
         if txt != op or kind != "op":
-            raise ExpressionError(f"expected {op!r} but found {txt!r}" if txt else f"expected {op!r} at the end", pos)
+            raise ExpressionError(f"expected {op!r} but found {txt!r}" if txt else f"expected {op!r} at the end", pos,
+                                  "expected", op)
 
     def node(self, *parts):
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise ExpressionError(f"the expression is too large: more than {MAX_NODES} parts", self.peek()[2])
+            raise ExpressionError(f"the expression is too large: more than {MAX_NODES} parts", self.peek()[2],
+                                  "too_large", str(MAX_NODES))
         return parts
 
     def enter(self):
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ExpressionError(f"the expression is nested too deeply: more than {MAX_DEPTH} levels", self.peek()[2])
+            raise ExpressionError(f"the expression is nested too deeply: more than {MAX_DEPTH} levels", self.peek()[2],
+                                  "too_deep", str(MAX_DEPTH))
 
     def left_assoc(self, operand, ops: dict):
         """operand (op operand)* for the operators ``ops`` (symbol -> node), grouped to the left."""
@@ -143,7 +157,8 @@ class _Parser:
             exponent = self.nested(self.unary)
             c = constant_value(exponent)
             if c is not None and not abs(c) <= MAX_CONST_EXPONENT:
-                raise ExpressionError(f"the exponent is too large: at most {MAX_CONST_EXPONENT} in size", pos)
+                raise ExpressionError(f"the exponent is too large: at most {MAX_CONST_EXPONENT} in size", pos,
+                                      "exponent_too_large", str(MAX_CONST_EXPONENT))
             return self.node("pow", base, exponent)
         return base
 
@@ -152,7 +167,8 @@ class _Parser:
         if kind == "num":
             v = float(txt)
             if not math.isfinite(v) or abs(v) > MAX_LITERAL:
-                raise ExpressionError(f"the number {txt[:20]} is too large: at most {MAX_LITERAL:g}", pos)
+                raise ExpressionError(f"the number {txt[:20]} is too large: at most {MAX_LITERAL:g}", pos,
+                                      "number_too_large", f"{MAX_LITERAL:g}")
             return self.node("num", v)
         if kind == "name":
             if txt in ("x", "y"):
@@ -173,25 +189,25 @@ class _Parser:
                 self.depth -= 1
                 return self.node("fn", txt, a)
             raise ExpressionError(f"unknown name {txt[:20]!r}: allowed are x, y, pi, e and the functions "
-                                  f"{', '.join(FUNCTIONS + TWO_ARGUMENTS)}", pos)
+                                  f"{', '.join(FUNCTIONS + TWO_ARGUMENTS)}", pos, "unknown_name", txt[:20])
         if kind == "op" and txt == "(":
             a = self.expr()
             self.expect(")")
             return a
         if kind == "end":
-            raise ExpressionError("the expression ends too early", pos)
-        raise ExpressionError(f"unexpected {txt!r}", pos)
+            raise ExpressionError("the expression ends too early", pos, "ends_early")
+        raise ExpressionError(f"unexpected {txt[:20]!r}", pos, "unexpected", txt[:20])
 
 
 def parse(text: str) -> tuple:
     """The tree of ``text``, or ExpressionError."""
     p = _Parser(text)
     if p.peek()[0] == "end":
-        raise ExpressionError("the expression is empty", 0)
+        raise ExpressionError("the expression is empty", 0, "empty")
     tree = p.expr()
     kind, txt, pos = p.peek()
     if kind != "end":
-        raise ExpressionError(f"unexpected {txt!r}", pos)
+        raise ExpressionError(f"unexpected {txt[:20]!r}", pos, "unexpected", txt[:20])
     return tree
 
 

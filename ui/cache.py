@@ -36,13 +36,10 @@ def ensure_kernels(optimizers) -> None:
             engine_warmup().ensure(todo)
 
 
-def surface(sid: str, params: dict):
-    return _surface(sid, tuple(sorted(params.items())))
-
-
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _surface(sid: str, params_key: tuple):
-    return surfaces.get(sid, **dict(params_key))
+def surface(key: tuple):
+    """The surface ``key`` names (``PlaygroundConfig.surface_key``), made once per process."""
+    return surfaces.from_key(key)
 
 
 def race(cfg: PlaygroundConfig):

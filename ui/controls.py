@@ -92,6 +92,9 @@ def setting(key: str, label: str, *, container=st, widget: str = "", format_func
                                    format_func=format_func, **kw)
         return container.multiselect(label, options=list(k.choices), key=wkey, format_func=format_func,
                                      max_selections=k.max_items or None, **kw)
+    if getattr(k, "text_widget", False):    # typed text (the custom surface's function and box)
+        ensure(wkey, f.to_widget(f.default, {}))
+        return container.text_input(label, key=wkey, **kw)
     raise TypeError(f"no widget for {type(k).__name__}")
 
 

@@ -51,7 +51,12 @@ def caption(cfg, lanes: list[Lane]) -> list[str]:
 
 def note_lines(notes: list[Note]) -> list[str]:
     """One line per URL note: the (sanitised) parameter name and the problem, never the value."""
-    return [f"`{n.key}`: {t('note_' + n.problem)}" for n in notes]
+    return [f"`{n.key}`: {problem_text(n)}" for n in notes]
+
+
+def problem_text(n: Note) -> str:
+    """A note's problem in words (its detail is safe text: a token, a limit, a position)."""
+    return t("note_" + n.problem, detail=n.detail) + (" " + t("at_character", n=n.at) if n.at else "")
 
 
 def lane_note_lines(lanes: list[Lane]) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from . import present
-from .i18n import opt_name, opt_summary, surface_name, surface_summary
+from .i18n import opt_name, opt_summary, surface_name, surface_summary, t
 
 
 def update_rules(surface_id: str, surface, optimizers, hyper: dict) -> None:
@@ -12,6 +12,35 @@ def update_rules(surface_id: str, surface, optimizers, hyper: dict) -> None:
     settings chosen) with its one-line explanation."""
     st.markdown(f"**{surface_name(surface_id)}** — {surface_summary(surface_id)}")
     st.latex(surface.spec.formula)
+    if surface_id == "custom":
+        custom_details(surface)
     for oid in optimizers:
         st.markdown(f"**{opt_name(oid)}** — {opt_summary(oid)}")
         st.latex(present.rule_of(oid, hyper[oid]))
+
+
+def _num(v: float) -> str:
+    return f"{v:.4g}"
+
+
+def custom_details(surface) -> None:
+    """A typed surface's exact gradient and Hessian (LaTeX), its stationary points in the box
+    with their kind, and what the search could not decide."""
+    gx, gy = surface.gradient_latex
+    hxx, hxy, hyy = surface.hessian_latex
+    st.markdown(f"**{t('custom_gradient')}**")
+    st.latex(rf"\nabla f=\begin{{pmatrix}}{gx}\\ {gy}\end{{pmatrix}}")
+    st.markdown(f"**{t('custom_hessian')}**")
+    st.latex(rf"H=\begin{{pmatrix}}{hxx} & {hxy}\\ {hxy} & {hyy}\end{{pmatrix}}")
+    found = surface.stationary
+    st.markdown(f"**{t('custom_points')}**")
+    rows = [(t("custom_" + kind), p) for kind, pts in (("minimum", found.minima), ("saddle", found.saddles),
+                                                       ("maximum", found.maxima), ("degenerate", found.degenerate))
+            for p in pts]
+    if rows:
+        st.markdown("\n".join(f"- {t('custom_point_row', kind=k, x=_num(x), y=_num(y), f=_num(float(surface.value(x, y))))}"
+                              for k, (x, y) in rows))
+    for note in found.notes:
+        st.caption(t("stationary_" + note))
+    if not surface.smooth and "non_smooth" not in found.notes:
+        st.caption(t("stationary_non_smooth"))

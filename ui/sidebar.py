@@ -8,10 +8,10 @@ import math
 import streamlit as st
 
 import surfaces
-from lab.config import default_inside
+from lab.config import CUSTOM, default_inside
 from optim_core.catalogue import OPTIMIZERS
 
-from . import binding
+from . import binding, custom_surface
 from .controls import ensure, lazy_expander, setting
 from .i18n import hyper_help, opt_name, surface_name, surface_param_help, t
 
@@ -66,7 +66,8 @@ def shared(optimizers: bool = True, extra=None):
     right after the optimizers."""
     sb = st.sidebar
     setting("surface", t("surface"), container=sb, format_func=surface_name, on_change=_on_surface)
-    sspec = surfaces.SURFACES[binding.value("surface")]
+    typed = binding.value("surface") == CUSTOM
+    sspec = custom_surface.controls(sb).spec if typed else surfaces.SURFACES[binding.value("surface")]
     many = len(sspec.all_params) > 1         # then open by default (its own key: its own open state)
     exp = lazy_expander(sb, t("surface_params"), "x:surface_params" + ("_many" if many else ""), expanded=many)
     for p in sspec.all_params if exp else ():

@@ -65,14 +65,14 @@ def contour_png(surface: surfaces.Surface, width: int, height: int, bands: int =
 
 
 @lru_cache(maxsize=64)
-def _cached(surface_id: str, params: tuple, width: int, height: int, bands: int) -> str:
-    png = contour_png(surfaces.get(surface_id, **dict(params)), width, height, bands)
+def _cached(surface_key: tuple, width: int, height: int, bands: int) -> str:
+    png = contour_png(surfaces.from_key(surface_key), width, height, bands)
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def contour_data_uri(surface: surfaces.Surface, width: int = 480, height: int = 400, bands: int = N_BANDS) -> str:
     """The surface's filled-contour PNG as a data URI (cached)."""
-    return _cached(surface.id, tuple(sorted(surface.params.items())), width, height, int(bands))
+    return _cached(surface.key, width, height, int(bands))
 
 
 def layout_image(surface: surfaces.Surface, xref: str = "x", yref: str = "y", bands: int = N_BANDS) -> dict:

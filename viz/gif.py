@@ -174,7 +174,7 @@ SUPERSAMPLE_PIXELS = 2_000_000      # the band image is drawn at up to 2× the p
 
 
 @lru_cache(maxsize=16)
-def _band_image(surface_id: str, params: tuple, width: int, height: int, bands: int) -> np.ndarray:
+def _band_image(surface_key: tuple, width: int, height: int, bands: int) -> np.ndarray:
     """The app's filled-contour bands (``viz.background``) for a panel of ``width`` × ``height``
     pixels, as an RGB array.
 
@@ -183,7 +183,7 @@ def _band_image(surface_id: str, params: tuple, width: int, height: int, bands: 
     one-pixel stair steps."""
     import surfaces
     factor = max(1.0, min(2.0, (SUPERSAMPLE_PIXELS / max(1, width * height)) ** 0.5))
-    png = _band_png(surfaces.get(surface_id, **dict(params)), int(width * factor), int(height * factor), bands)
+    png = _band_png(surfaces.from_key(surface_key), int(width * factor), int(height * factor), bands)
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
 
 
@@ -374,7 +374,7 @@ class _Scene:
         ax.set_aspect("equal", adjustable="box", anchor="C")     # the axes is already sized to the domain's shape
         pos = ax.get_position()
         W, H = self.size
-        img = _band_image(surface.id, tuple(sorted(surface.params.items())), max(2, round(pos.width * W)),
+        img = _band_image(surface.key, max(2, round(pos.width * W)),
                           max(2, round(pos.height * H)), int(panel.bands))
         ax.imshow(img, extent=(x0, x1, y0, y1), origin="upper", interpolation="antialiased", aspect="equal",
                   zorder=0)

@@ -1,0 +1,53 @@
+"""The sidebar's controls of the typed surface (``surfaces.custom``): the function, its plotting
+box, what the parser allows, and the refusal of a bad entry right under its box."""
+from __future__ import annotations
+
+import streamlit as st
+
+import surfaces
+from lab.config import Domain, Expression
+from lab.fields import BadValue, Note
+from surfaces.expression import FUNCTIONS, TWO_ARGUMENTS
+
+from . import binding, present, sections
+from .controls import lazy_expander, setting
+from .i18n import t
+
+
+def _on_custom():
+    """A new function or box starts from its own start point."""
+    for key in ("w:x0", "w:y0"):
+        st.session_state.pop(key, None)
+    binding.new_run()
+
+
+def controls(sb) -> surfaces.CustomSurface:
+    """The typed function and its box, each with its refusal right under it, the grammar, and the
+    function as LaTeX with its gradient, Hessian and stationary points. Returns the surface."""
+    ss = st.session_state
+    setting("expr", t("expr"), container=sb, help=t("expr_help"), on_change=_on_custom)
+    problem = expression_problem(ss.get("w:expr", ""))
+    if problem:
+        sb.error(problem, icon="✖")
+    sb.caption(t("expr_grammar", functions=", ".join(f"`{f}`" for f in FUNCTIONS + TWO_ARGUMENTS)))
+    setting("domain", t("domain"), container=sb, help=t("domain_help"), on_change=_on_custom)
+    try:
+        Domain().take(ss.get("w:domain", ""))
+    except ValueError:
+        sb.error(t("note_domain"), icon="✖")
+    surf = surfaces.custom(binding.value("expr"), binding.value("domain"))
+    sb.latex(surf.spec.formula)
+    exp = lazy_expander(sb, t("custom_derivatives"), "x:custom_derivatives")
+    if exp is not None:
+        with exp:
+            sections.custom_details(surf)
+    return surf
+
+
+def expression_problem(text: str) -> str:
+    """The refusal of ``text`` in words (with where it is), or "" when it is accepted."""
+    try:
+        Expression().parse(text)
+    except BadValue as bad:
+        return present.problem_text(Note("expr", bad.problem, bad.detail, bad.at))
+    return ""
