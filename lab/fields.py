@@ -340,8 +340,10 @@ class Schema:
             q[str(k)] = "" if val is None else str(val)
         notes: list[Note] = []
         used = set(IGNORED_KEYS)
-        if self.prepare:
-            q, used = self.prepare(q, notes), used | set(q)
+        if self.prepare:          # what it drops has been dealt with (its own note): not "unknown"
+            before = set(q)
+            q = self.prepare(q, notes)
+            used |= before - set(q)
 
         def value_of(f: Field, v):
             if f.key not in q:

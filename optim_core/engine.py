@@ -72,7 +72,8 @@ def _borrowed(typingctx, arr):
     An array passed into an inlined function or built into the oracle's tuple is reference counted
     each time (two atomic operations), which was half the cost of a grid step. A borrowed view has
     no memory-info pointer, so counting it does nothing; the kernel uses it only while the array's
-    owner (a kernel argument or local) is alive.
+    owner (a kernel argument, or a local used again later) is alive: a local used only through its
+    view may be freed at once (a typed surface's work rows were, before they were used directly).
     """
     def codegen(context, builder, sig, args):
         ary = context.make_array(sig.args[0])(context, builder, value=args[0])
@@ -87,21 +88,22 @@ def _inside(x, y, box):
 
 
 @njit(inline="always")
-def _status(sid, h, sp, work, row, box, x, y, r):
-    """(status, reason, loss) of a run after a step to (x, y) with report r; RUNNING while all is well."""
+def _status(sid, h, sp, work, row, box, x, y, failed, raw_x, raw_y):
+    """(status, reason, loss) of a run after a step to (x, y) whose report said ``failed`` and
+    ``raw_x``/``raw_y``; RUNNING while all is well."""
     # fast path: the escape box lies well within |θ| ≤ 1e6, and NaN fails every comparison
-    if r.failed == OK and _inside(x, y, box) and _inside(r.raw_x, r.raw_y, box):
+    if failed == OK and _inside(x, y, box) and _inside(raw_x, raw_y, box):
         f = surf.value_at(sid, h, sp, work, row, x, y)
         if math.isfinite(f):
             return RUNNING, R_NONE, f
-    if r.failed != OK:
-        return DIVERGED, (R_SINGULAR if r.failed == SINGULAR_HESSIAN else R_ZERO_CURVATURE), math.nan
-    if not (math.isfinite(x) and math.isfinite(y) and math.isfinite(r.raw_x) and math.isfinite(r.raw_y)):
+    if failed != OK:
+        return DIVERGED, (R_SINGULAR if failed == SINGULAR_HESSIAN else R_ZERO_CURVATURE), math.nan
+    if not (math.isfinite(x) and math.isfinite(y) and math.isfinite(raw_x) and math.isfinite(raw_y)):
         return DIVERGED, R_NONFINITE, math.nan
     f = surf.value_at(sid, h, sp, work, row, x, y)
     if not math.isfinite(f):
         return DIVERGED, R_NONFINITE, f
-    if max(abs(x), abs(y), abs(r.raw_x), abs(r.raw_y)) > BOUND:
+    if max(abs(x), abs(y), abs(raw_x), abs(raw_y)) > BOUND:
         return DIVERGED, R_TOO_LARGE, f
     return ESCAPED, R_ESCAPED, f
 
@@ -135,18 +137,18 @@ def _trajectory(problem, hp_row, start, steps, seed, xy, loss, diag, raw):
     hp = Hyper(*to_fixed_tuple(hp_row, N_HYPER))  # noqa: F821 (bound per optimizer)
     s = State(*to_fixed_tuple(np.zeros(N_STATE), N_STATE))  # noqa: F821
     order = np.empty((1, n_samples), dtype=np.int64)
-    work = np.full((1, work_width), np.nan)
-    sp_, work_, order_, sched_ = _borrowed(sp), _borrowed(work), _borrowed(order), _borrowed(sched)
+    work = np.full((1, work_width), np.nan)     # not borrowed: nothing else would keep it alive
+    sp_, order_, sched_ = _borrowed(sp), _borrowed(order), _borrowed(sched)
     x, y = start[0], start[1]
     xy[0, 0], xy[0, 1] = x, y
     raw[0, 0], raw[0, 1] = x, y
-    loss[0] = surf.value_at(sid, h, sp_, work_, 0, x, y)
+    loss[0] = surf.value_at(sid, h, sp_, work, 0, x, y)
     for t in range(1, steps + 1):
         lo, hi = _batch(seed, t, batch_size, order, 0)
         nx, ny = noise(seed, t, sigma)
         lr = hp.lr * lr_at(sched_, 1.0, t)
-        x1, y1, s, r = RULE(hp, s, x, y, t, lr, (sid, h, sp_, work_, order_, 0, lo, hi, nx, ny), u)  # noqa: F821
-        status, reason, f = _status(sid, h, sp_, work_, 0, box, x1, y1, r)
+        x1, y1, s, r = RULE(hp, s, x, y, t, lr, (sid, h, sp_, work, order_, 0, lo, hi, nx, ny), u)  # noqa: F821
+        status, reason, f = _status(sid, h, sp_, work, 0, box, x1, y1, r.failed, r.raw_x, r.raw_y)
         if status != RUNNING and not _point_is_kept(x1, y1, reason):
             return t - 1, status, t, reason
         xy[t, 0], xy[t, 1] = x1, y1
@@ -188,6 +190,8 @@ def _grid(problem, hps, starts, seeds, steps, f_star, tol, final_xy, final_loss,
             status_out[r] = 0
             final_xy[r, 0], final_xy[r, 1], final_loss[r] = xs[k, 0], xs[k, 1], f
         n_alive = lanes
+        failed = np.zeros(lanes, dtype=np.int64)
+        raw = np.empty((lanes, 2))
         for t in range(1, steps + 1):
             factor = lr_at(sched_, 1.0, t)  # the same for every run
             for k in range(lanes):
@@ -199,7 +203,16 @@ def _grid(problem, hps, starts, seeds, steps, f_star, tol, final_xy, final_loss,
                 x1, y1, st[k], rep = RULE(hp[k], st[k], xs[k, 0], xs[k, 1], t, hp[k].lr * factor,  # noqa: F821
                                           (sid, h, sp_, work_, order_, k, lo, hi, nx, ny), u)
                 xs[k, 0], xs[k, 1] = x1, y1
-                status, reason, f = _status(sid, h, sp_, work_, k, box, x1, y1, rep)
+                failed[k], raw[k, 0], raw[k, 1] = rep.failed, rep.raw_x, rep.raw_y
+            # a typed surface: the loss and gradient at every run's new point in one pass over the
+            # block (``work`` itself, not the borrowed view: this use keeps the array alive)
+            surf.prefill(sid, sp_, work, xs, alive)
+            for k in range(lanes):
+                if not alive[k]:
+                    continue
+                r = r0 + k
+                x1, y1 = xs[k, 0], xs[k, 1]
+                status, reason, f = _status(sid, h, sp_, work_, k, box, x1, y1, failed[k], raw[k, 0], raw[k, 1])
                 if status != RUNNING:
                     alive[k] = False
                     n_alive -= 1

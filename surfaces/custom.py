@@ -31,7 +31,9 @@ def check_domain(domain) -> tuple:
         d = tuple(float(v) for v in domain)
     except (TypeError, ValueError):
         raise ValueError(f"domain={domain!r} is not four numbers; {allowed}") from None
-    if len(d) != 4 or not all(math.isfinite(v) and abs(v) <= MAX_COORDINATE for v in d):
+    if len(d) != 4:
+        raise ValueError(f"domain={domain!r} is not four numbers; {allowed}")
+    if not all(math.isfinite(v) and abs(v) <= MAX_COORDINATE for v in d):
         raise ValueError(f"domain={domain!r} is out of range; {allowed}")
     if not (d[1] - d[0] >= MIN_SPAN and d[3] - d[2] >= MIN_SPAN):
         raise ValueError(f"domain={domain!r} is empty or too small; {allowed}")
@@ -73,7 +75,8 @@ class CustomSurface(Surface):
         self.tree = expression.parse(text)
         self.expression = text.strip()
         self.domain = check_domain(domain)
-        if not (isinstance(scale, (int, float)) and 1e-4 <= scale <= 1e4):
+        if isinstance(scale, (bool, np.bool_)) or not isinstance(scale, (int, float, np.integer, np.floating)) \
+                or not 1e-4 <= scale <= 1e4:           # as surfaces.resolve_params checks a built-in's scale
             raise ValueError(f"scale={scale!r} is out of range; allowed range is [0.0001, 10000]")
         self.params = {"scale": float(scale)}
         self.smooth = expression.is_smooth(self.tree)
@@ -133,4 +136,5 @@ def custom(expr: str, domain=DEFAULT_DOMAIN, *, scale: float = 1.0) -> CustomSur
     ``ValueError`` for a bad domain. The same text, domain and scale give the same object."""
     if not isinstance(expr, str):
         raise expression.ExpressionError("the expression must be text", code="not_text")
-    return _made(expr.strip(), check_domain(domain), float(scale) if isinstance(scale, (int, float)) else scale)
+    ok = isinstance(scale, (int, float, np.integer, np.floating)) and not isinstance(scale, (bool, np.bool_))
+    return _made(expr.strip(), check_domain(domain), float(scale) if ok else scale)

@@ -182,11 +182,16 @@ def work_width(sid, sp) -> int:
 
 
 @njit(inline="always")
-def _custom(sp, w, row, x, y):
-    """(f, fx, fy) of the program in sp at (x, y), from the memo of w[row] when it is that point."""
+def _custom(sp, w, row, x, y, calls):
+    """(f, fx, fy) of the program in sp at (x, y), from the memo of w[row] when it is that point;
+    ``calls`` (a constant where it is inlined) picks the interpreter variant, so each unit below
+    holds one of them only."""
     if w[row, 0] == x and w[row, 1] == y:     # never true for NaN, nor for a fresh (NaN) row
         return w[row, 2], w[row, 3], w[row, 4]
-    f, gx, gy = program.gradient_at(sp, w, row, x, y)
+    if calls:
+        f, gx, gy = program.value_grad(sp, w, row, x, y)
+    else:
+        f, gx, gy = program.value_grad_call_free(sp, w, row, x, y)
     w[row, 0], w[row, 1], w[row, 2], w[row, 3], w[row, 4] = x, y, f, gx, gy
     return f, gx, gy
 
@@ -210,12 +215,23 @@ def hess(sid, h, x, y):
 
 @_unit
 def custom_value(h, sp, w, row, x, y):
-    return h[0] * _custom(sp, w, row, x, y)[0]
+    return h[0] * _custom(sp, w, row, x, y, True)[0]
+
+
+@_unit
+def custom_value_call_free(h, sp, w, row, x, y):
+    return h[0] * _custom(sp, w, row, x, y, False)[0]
 
 
 @_unit
 def custom_grad(h, sp, w, row, x, y):
-    r = _custom(sp, w, row, x, y)
+    r = _custom(sp, w, row, x, y, True)
+    return h[0] * r[1], h[0] * r[2]
+
+
+@_unit
+def custom_grad_call_free(h, sp, w, row, x, y):
+    r = _custom(sp, w, row, x, y, False)
     return h[0] * r[1], h[0] * r[2]
 
 
@@ -225,6 +241,14 @@ def custom_hess(h, sp, w, row, x, y):
     return h[0] * r[3], h[0] * r[4], h[0] * r[5]
 
 
+@_unit
+def prefill(sid, sp, w, xs, alive):
+    """For a typed surface, the loss and gradient at xs[k] of every live run k of a block, into
+    each run's memo (one pass for the block, ``program.value_grad_lanes``); nothing otherwise."""
+    if sid == CUSTOM:
+        program.value_grad_lanes(sp, w, xs, alive)
+
+
 # What the engine calls: one branch on the code, so a built-in surface's call stays as lean as
 # before typed surfaces existed (their extra arguments cost a built-in run 25 % when passed on).
 
@@ -232,6 +256,8 @@ def custom_hess(h, sp, w, row, x, y):
 def value_at(sid, h, sp, w, row, x, y):
     """The loss at (x, y); ``sp``, ``w`` and ``row`` serve a typed surface (see above)."""
     if sid == CUSTOM:
+        if sp[3] == 0.0:
+            return custom_value_call_free(h, sp, w, row, x, y)
         return custom_value(h, sp, w, row, x, y)
     return value(sid, h, x, y)
 
@@ -239,6 +265,8 @@ def value_at(sid, h, sp, w, row, x, y):
 @njit(inline="always")
 def grad_at(sid, h, sp, w, row, x, y):
     if sid == CUSTOM:
+        if sp[3] == 0.0:
+            return custom_grad_call_free(h, sp, w, row, x, y)
         return custom_grad(h, sp, w, row, x, y)
     return grad(sid, h, x, y)
 

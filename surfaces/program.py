@@ -225,6 +225,110 @@ def _unary(k, u):
 # compiler keep the top of the stack in memory instead of registers, so the call-free variant,
 # which serves every polynomial and rational expression, measured 1.4x faster on Beale.
 
+@_inline
+def _times(g, d):
+    """g·d, and 0 where g is 0 even if d is not finite: an exponent that does not vary in a
+    direction contributes nothing there, though log of its negative base is undefined."""
+    return 0.0 if g == 0.0 else g * d
+
+
+@_inline
+def _log_term(a, b, f):
+    """∂(a^b)/∂b = a^b ln a, with its limit 0 at a = 0 for b > 0 (there ln a is -inf)."""
+    if a == 0.0 and b > 0.0:
+        return 0.0
+    return f * (math.log(a) if a > 0.0 else math.nan)
+
+
+@_inline
+def _popping(op):
+    """True for the instructions whose left operand comes off the stack."""
+    return op == ADD_S or op == SUB_S or op == MUL_S or op == DIV_S or op == POW_S or op == MIN_S or op == MAX_S
+
+
+@_inline
+def _simple(op, c, x, y, a, ax, ay, v, gx, gy):
+    """(f, fx, fy) after instruction ``op`` (not a push) on the top (v, gx, gy): the arithmetic
+    that needs no library call; (a, ax, ay) is the popped left operand of a stack form."""
+    if op == ADD_S:
+        return a + v, ax + gx, ay + gy
+    if op == SUB_S:
+        return a - v, ax - gx, ay - gy
+    if op == MUL_S:
+        return a * v, ax * v + a * gx, ay * v + a * gy
+    if op == DIV_S:
+        q = a / v
+        return q, (ax - q * gx) / v, (ay - q * gy) / v
+    if op == MIN_S or op == MAX_S:
+        if v != v or a != a:
+            return math.nan, math.nan, math.nan
+        if (op == MIN_S) == (a < v):                    # the left operand wins
+            return a, ax, ay
+        return v, gx, gy
+    if op == ADD_C:
+        return v + c, gx, gy
+    if op == ADD_X:
+        return v + x, gx + 1.0, gy
+    if op == ADD_Y:
+        return v + y, gx, gy + 1.0
+    if op == SUB_X:
+        return v - x, gx - 1.0, gy
+    if op == SUB_Y:
+        return v - y, gx, gy - 1.0
+    if op == RSUB_C:
+        return c - v, -gx, -gy
+    if op == RSUB_X:
+        return x - v, 1.0 - gx, -gy
+    if op == RSUB_Y:
+        return y - v, -gx, 1.0 - gy
+    if op == MUL_C:
+        return v * c, gx * c, gy * c
+    if op == MUL_X:
+        return v * x, gx * x + v, gy * x
+    if op == MUL_Y:
+        return v * y, gx * y, gy * y + v
+    if op == DIV_C:
+        return v / c, gx / c, gy / c
+    if op == DIV_X:
+        q = v / x
+        return q, (gx - q) / x, gy / x
+    if op == DIV_Y:
+        q = v / y
+        return q, gx / y, (gy - q) / y
+    if op == RDIV_C or op == RDIV_X or op == RDIV_Y:
+        a = c if op == RDIV_C else (x if op == RDIV_X else y)
+        q = a / v
+        return q, ((1.0 if op == RDIV_X else 0.0) - q * gx) / v, ((1.0 if op == RDIV_Y else 0.0) - q * gy) / v
+    if op == POWI_C:
+        p = _ipow(v, int(c) - 1)
+        d = c * p                  # a product like a hand-written v*v*v; 1/v^n for negative n (inf at 0)
+        return (p * v if c > 0.0 else _ipow(v, int(c))), _times(gx, d), _times(gy, d)
+    if op == NEG:
+        return -v, -gx, -gy
+    if op == FN_SQRT or op == FN_ABS or op == FN_SIGN:
+        f, d, _ = _unary_call_free(op - FN0, v)
+        return f, _times(gx, d), _times(gy, d)
+    return math.nan, math.nan, math.nan
+
+
+@_inline
+def _calling(op, c, a, ax, ay, v, gx, gy):
+    """(f, fx, fy) after an instruction that calls the maths library."""
+    if op == POW_S:                                     # a^b: f_a = b a^(b-1), f_b = a^b ln a
+        f = _pow(a, v)
+        fa, fb = v * _pow(a, v - 1.0), _log_term(a, v, f)
+        return f, fa * ax + _times(gx, fb), fa * ay + _times(gy, fb)
+    if op == POW_C:
+        d = c * _pow(v, c - 1.0)
+        return _pow(v, c), _times(gx, d), _times(gy, d)
+    if op == RPOW_C:
+        f = _pow(c, v)
+        d = f * (math.log(c) if c > 0.0 else math.nan)
+        return f, _times(gx, d), _times(gy, d)
+    f, d, _ = _unary(op - FN0, v)
+    return f, _times(gx, d), _times(gy, d)
+
+
 def _value_grad(sp, w, row, x, y):
     """(f, ∂f/∂x, ∂f/∂y) of the program in ``sp`` at (x, y), unscaled; the stack lives in
     ``w[row, MEMO:]``, three numbers per slot."""
@@ -234,101 +338,27 @@ def _value_grad(sp, w, row, x, y):
     for i in range(n):
         op = int(sp[HEAD + i])
         c = sp[HEAD + n + i]
-        if op == PUSH_C:
+        if op == PUSH_C or op == PUSH_X or op == PUSH_Y:
             w[row, top], w[row, top + 1], w[row, top + 2] = v, gx, gy
             top += 3
-            v, gx, gy = c, 0.0, 0.0
-        elif op == PUSH_X:
-            w[row, top], w[row, top + 1], w[row, top + 2] = v, gx, gy
-            top += 3
-            v, gx, gy = x, 1.0, 0.0
-        elif op == PUSH_Y:
-            w[row, top], w[row, top + 1], w[row, top + 2] = v, gx, gy
-            top += 3
-            v, gx, gy = y, 0.0, 1.0
-        elif op == ADD_S:
-            top -= 3
-            v, gx, gy = w[row, top] + v, w[row, top + 1] + gx, w[row, top + 2] + gy
-        elif op == SUB_S:
-            top -= 3
-            v, gx, gy = w[row, top] - v, w[row, top + 1] - gx, w[row, top + 2] - gy
-        elif op == MUL_S:
+            if op == PUSH_C:
+                v, gx, gy = c, 0.0, 0.0
+            elif op == PUSH_X:
+                v, gx, gy = x, 1.0, 0.0
+            else:
+                v, gx, gy = y, 0.0, 1.0
+            continue
+        a = ax = ay = 0.0
+        if _popping(op):
             top -= 3
             a, ax, ay = w[row, top], w[row, top + 1], w[row, top + 2]
-            v, gx, gy = a * v, ax * v + a * gx, ay * v + a * gy
-        elif op == DIV_S:
-            top -= 3
-            a, ax, ay = w[row, top], w[row, top + 1], w[row, top + 2]
-            q = a / v
-            v, gx, gy = q, (ax - q * gx) / v, (ay - q * gy) / v
-        elif op == MIN_S or op == MAX_S:
-            top -= 3
-            a, ax, ay = w[row, top], w[row, top + 1], w[row, top + 2]
-            if v != v or a != a:
-                v, gx, gy = math.nan, math.nan, math.nan
-            elif (op == MIN_S) == (a < v):              # the left operand wins
-                v, gx, gy = a, ax, ay
-        elif op == ADD_C:
-            v += c
-        elif op == ADD_X:
-            v, gx = v + x, gx + 1.0
-        elif op == ADD_Y:
-            v, gy = v + y, gy + 1.0
-        elif op == SUB_X:
-            v, gx = v - x, gx - 1.0
-        elif op == SUB_Y:
-            v, gy = v - y, gy - 1.0
-        elif op == RSUB_C:
-            v, gx, gy = c - v, -gx, -gy
-        elif op == RSUB_X:
-            v, gx, gy = x - v, 1.0 - gx, -gy
-        elif op == RSUB_Y:
-            v, gx, gy = y - v, -gx, 1.0 - gy
-        elif op == MUL_C:
-            v, gx, gy = v * c, gx * c, gy * c
-        elif op == MUL_X:
-            v, gx, gy = v * x, gx * x + v, gy * x
-        elif op == MUL_Y:
-            v, gx, gy = v * y, gx * y, gy * y + v
-        elif op == DIV_C:
-            v, gx, gy = v / c, gx / c, gy / c
-        elif op == DIV_X:
-            q = v / x
-            v, gx, gy = q, (gx - q) / x, gy / x
-        elif op == DIV_Y:
-            q = v / y
-            v, gx, gy = q, gx / y, (gy - q) / y
-        elif op == RDIV_C or op == RDIV_X or op == RDIV_Y:
-            a = c if op == RDIV_C else (x if op == RDIV_X else y)
-            q = a / v
-            v, gx, gy = q, ((1.0 if op == RDIV_X else 0.0) - q * gx) / v, ((1.0 if op == RDIV_Y else 0.0) - q * gy) / v
-        elif op == POWI_C:
-            p = _ipow(v, int(c) - 1)
-            d = c * p
-            v, gx, gy = p * v, d * gx, d * gy
-        elif op == NEG:
-            v, gx, gy = -v, -gx, -gy
-        elif op == FN_SQRT or op == FN_ABS or op == FN_SIGN:
-            f, d, _ = _unary_call_free(op - FN0, v)
-            v, gx, gy = f, d * gx, d * gy
-        elif not CALLS:                                 # noqa: F821 (bound per variant)
-            v = gx = gy = math.nan
-        elif op == POW_S:                               # a^b = exp(b log a)
-            top -= 3
-            a, ax, ay = w[row, top], w[row, top + 1], w[row, top + 2]
-            f = _pow(a, v)
-            la = math.log(a) if a > 0.0 else math.nan
-            v, gx, gy = f, f * (gx * la + v * ax / a), f * (gy * la + v * ay / a)
-        elif op == POW_C:
-            d = c * _pow(v, c - 1.0)
-            v, gx, gy = _pow(v, c), d * gx, d * gy
-        elif op == RPOW_C:
-            f = _pow(c, v)
-            d = f * (math.log(c) if c > 0.0 else math.nan)
-            v, gx, gy = f, d * gx, d * gy
+        if op < POW_S or op == NEG or op == MIN_S or op == MAX_S or op == FN_SQRT or op == FN_ABS or op == FN_SIGN \
+                or op == POWI_C:
+            v, gx, gy = _simple(op, c, x, y, a, ax, ay, v, gx, gy)
+        elif CALLS:                                     # noqa: F821 (bound per variant)
+            v, gx, gy = _calling(op, c, a, ax, ay, v, gx, gy)
         else:
-            f, d, _ = _unary(op - FN0, v)
-            v, gx, gy = f, d * gx, d * gy
+            v = gx = gy = math.nan
     return v, gx, gy
 
 
@@ -400,21 +430,25 @@ def _value_grad_hess(sp, w, row, x, y):
             elif (op == MIN_S) == (a < v):
                 v, gx, gy, hxx, hxy, hyy = a, ax, ay, axx, axy, ayy
         elif CALLS and op == POW_S:                     # noqa: F821 (bound per variant)
-            # f = a^b = exp(g), g = b log a: f' = f g', f'' = f (g'' + g' g'ᵀ)
+            # f = a^b: f_a = b a^(b-1), f_b = a^b ln a, f_aa = b (b-1) a^(b-2), f_ab = a^(b-1) (1 + b ln a),
+            # f_bb = a^b ln² a; f_ij = f_aa a_i a_j + f_ab (a_i b_j + a_j b_i) + f_bb b_i b_j + f_a a_ij + f_b b_ij
+            # (the ln a terms only where the exponent varies: a negative base with a whole exponent is fine)
             f = _pow(a, v)
             la = math.log(a) if a > 0.0 else math.nan
-            ia = 1.0 / a
-            g1x, g1y = gx * la + v * ax * ia, gy * la + v * ay * ia
-            g2xx = hxx * la + 2.0 * gx * ax * ia + v * (axx * ia - ax * ax * ia * ia)
-            g2xy = hxy * la + (gx * ay + gy * ax) * ia + v * (axy * ia - ax * ay * ia * ia)
-            g2yy = hyy * la + 2.0 * gy * ay * ia + v * (ayy * ia - ay * ay * ia * ia)
-            v, gx, gy = f, f * (gx * la + v * ax / a), f * (gy * la + v * ay / a)
-            hxx, hxy, hyy = f * (g2xx + g1x * g1x), f * (g2xy + g1x * g1y), f * (g2yy + g1y * g1y)
+            fa, fb = v * _pow(a, v - 1.0), _log_term(a, v, f)
+            faa = v * (v - 1.0) * _pow(a, v - 2.0)
+            fab = 0.0 if a == 0.0 and v > 1.0 else _pow(a, v - 1.0) * (1.0 + v * la)
+            fbb = 0.0 if a == 0.0 and v > 0.0 else f * la * la
+            hxx, hxy, hyy = (faa * ax * ax + _times(2.0 * ax * gx, fab) + _times(gx * gx, fbb) + fa * axx + _times(hxx, fb),
+                             faa * ax * ay + _times(ax * gy + ay * gx, fab) + _times(gx * gy, fbb) + fa * axy
+                             + _times(hxy, fb),
+                             faa * ay * ay + _times(2.0 * ay * gy, fab) + _times(gy * gy, fbb) + fa * ayy + _times(hyy, fb))
+            v, gx, gy = f, fa * ax + _times(gx, fb), fa * ay + _times(gy, fb)
         else:
             # a function of the top alone, from its f, f', f'' at the top's value
             if op == POWI_C:
                 p = _ipow(v, int(c) - 1)
-                f0, f1, f2 = p * v, c * p, c * (c - 1.0) * _ipow(v, int(c) - 2)
+                f0, f1, f2 = (p * v if c > 0.0 else _ipow(v, int(c))), c * p, c * (c - 1.0) * _ipow(v, int(c) - 2)
             elif op == NEG:
                 f0, f1, f2 = -v, -1.0, 0.0
             elif op == FN_SQRT or op == FN_ABS or op == FN_SIGN:
@@ -428,10 +462,13 @@ def _value_grad_hess(sp, w, row, x, y):
                 lc = math.log(c) if c > 0.0 else math.nan
                 f1 = f0 * lc
                 f2 = f1 * lc
+                if gx == 0.0 and gy == 0.0:          # the exponent is constant here
+                    f1 = f2 = 0.0
             else:
                 f0, f1, f2 = _unary(op - FN0, v)
-            hxx, hxy, hyy = f2 * gx * gx + f1 * hxx, f2 * gx * gy + f1 * hxy, f2 * gy * gy + f1 * hyy
-            v, gx, gy = f0, f1 * gx, f1 * gy
+            hxx, hxy, hyy = (_times(gx * gx, f2) + _times(hxx, f1), _times(gx * gy, f2) + _times(hxy, f1),
+                             _times(gy * gy, f2) + _times(hyy, f1))
+            v, gx, gy = f0, _times(gx, f1), _times(gy, f1)
     return v, gx, gy, hxx, hxy, hyy
 
 
@@ -450,19 +487,82 @@ value_grad_hess, value_grad_hess_call_free = _variant(_value_grad_hess, True), _
 
 
 @_inline
-def gradient_at(sp, w, row, x, y):
-    """(f, fx, fy) of the program in ``sp``, by the fastest variant that can run it."""
-    if sp[3] == 0.0:
-        return value_grad_call_free(sp, w, row, x, y)
-    return value_grad(sp, w, row, x, y)
-
-
-@_inline
 def hessian_at(sp, w, row, x, y):
     """(f, fx, fy, fxx, fxy, fyy) of the program in ``sp``, by the fastest variant that can run it."""
     if sp[3] == 0.0:
         return value_grad_hess_call_free(sp, w, row, x, y)
     return value_grad_hess(sp, w, row, x, y)
+
+
+@_unit
+def value_grad_lanes(sp, w, xs, alive):
+    """Pass 1 at the point xs[k] of every live lane k at once, written to each lane's memo
+    (w[k, :MEMO]): the grid kernel's new points, where the loss check and the next gradient look.
+
+    Instruction by instruction, each over all the lanes: one dispatch serves a block of runs, and
+    the loops of the plain arithmetic vectorise. (The formulas are the scalar pass's own.)"""
+    lanes = xs.shape[0]
+    idx = np.empty(lanes, np.int64)
+    m = 0
+    for k in range(lanes):
+        if alive[k]:
+            idx[m] = k
+            m += 1
+    n = int(sp[1])
+    px, py = np.empty(m), np.empty(m)
+    for j in range(m):
+        px[j], py[j] = xs[idx[j], 0], xs[idx[j], 1]
+    v, gx, gy = np.zeros(m), np.zeros(m), np.zeros(m)
+    stack = np.empty((3 * (int(sp[2]) + 1), m))
+    top = 0
+    for i in range(n):
+        op = int(sp[HEAD + i])
+        c = sp[HEAD + n + i]
+        if op == PUSH_C or op == PUSH_X or op == PUSH_Y:
+            for j in range(m):
+                stack[top, j], stack[top + 1, j], stack[top + 2, j] = v[j], gx[j], gy[j]
+                v[j] = c if op == PUSH_C else (px[j] if op == PUSH_X else py[j])
+                gx[j] = 1.0 if op == PUSH_X else 0.0
+                gy[j] = 1.0 if op == PUSH_Y else 0.0
+            top += 3
+            continue
+        if _popping(op):
+            top -= 3
+        if op == ADD_S:                                 # the commonest forms as plain loops
+            for j in range(m):
+                v[j], gx[j], gy[j] = stack[top, j] + v[j], stack[top + 1, j] + gx[j], stack[top + 2, j] + gy[j]
+        elif op == MUL_S:
+            for j in range(m):
+                a = stack[top, j]
+                v[j], gx[j], gy[j] = a * v[j], stack[top + 1, j] * v[j] + a * gx[j], stack[top + 2, j] * v[j] + a * gy[j]
+        elif op == ADD_C:
+            for j in range(m):
+                v[j] = v[j] + c
+        elif op == MUL_C:
+            for j in range(m):
+                v[j], gx[j], gy[j] = v[j] * c, gx[j] * c, gy[j] * c
+        elif op == MUL_X:
+            for j in range(m):
+                v[j], gx[j], gy[j] = v[j] * px[j], gx[j] * px[j] + v[j], gy[j] * px[j]
+        elif op == MUL_Y:
+            for j in range(m):
+                v[j], gx[j], gy[j] = v[j] * py[j], gx[j] * py[j], gy[j] * py[j] + v[j]
+        elif op == POWI_C and c == 2.0:
+            for j in range(m):
+                d = 2.0 * v[j]
+                v[j], gx[j], gy[j] = v[j] * v[j], _times(gx[j], d), _times(gy[j], d)
+        elif op < POW_S or op == NEG or op == MIN_S or op == MAX_S or op == FN_SQRT or op == FN_ABS \
+                or op == FN_SIGN or op == POWI_C:
+            for j in range(m):
+                a, ax, ay = (stack[top, j], stack[top + 1, j], stack[top + 2, j]) if _popping(op) else (0.0, 0.0, 0.0)
+                v[j], gx[j], gy[j] = _simple(op, c, px[j], py[j], a, ax, ay, v[j], gx[j], gy[j])
+        else:
+            for j in range(m):
+                a, ax, ay = (stack[top, j], stack[top + 1, j], stack[top + 2, j]) if _popping(op) else (0.0, 0.0, 0.0)
+                v[j], gx[j], gy[j] = _calling(op, c, a, ax, ay, v[j], gx[j], gy[j])
+    for j in range(m):
+        k = idx[j]
+        w[k, 0], w[k, 1], w[k, 2], w[k, 3], w[k, 4] = px[j], py[j], v[j], gx[j], gy[j]
 
 
 @_unit

@@ -20,3 +20,16 @@ def test_engine_benchmark_runs_and_writes_json(tmp_path):
     assert rows["grid runs alive at the end (%)"] == 100.0
     assert "single: Numba / tight Python" in rows
     assert "measure" in proc.stdout and "target" in proc.stdout
+
+
+def test_custom_benchmark_runs_and_writes_json(tmp_path):
+    out = tmp_path / "custom.json"
+    proc = subprocess.run([sys.executable, "bench/bench_custom.py", "--quick", "--out", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(out.read_text())
+    assert data["quick"] is True and data["grid"] == {"side": 64, "steps": 100, "box": [-4, 4]}
+    assert [r["optimizer"] for r in data["run_many"]] == ["sgd", "momentum", "nag", "adam", "newton", "bfgs"]
+    assert all(r["builtin_s"] > 0 and r["typed_s"] > 0 for r in data["run_many"])
+    assert all(v > 0 for v in data["new_expression"].values())
+    assert "built-in/typed" in proc.stdout and "target" in proc.stdout

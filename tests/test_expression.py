@@ -197,3 +197,17 @@ def test_both_passes_give_the_same_value_bit_for_bit():
         three = np.array([kernels.custom_grad(kernels.header(prog), prog, w, 0, a, b) for a, b in zip(x, y)])
         vals = np.array([kernels.custom_value(kernels.header(prog), prog, w, 0, a, b) for a, b in zip(x, y)])
         assert np.array_equal(vals, six[:, 0]) and np.array_equal(three, six[:, 1:3])
+
+
+@pytest.mark.parametrize("text,x,y,want", [
+    ("x^(-1)", 0.0, 0.0, (np.inf, None, None)),                   # a whole negative power at 0: inf, as NumPy
+    ("(-2)^x + y", 1.0, 3.0, (1.0, np.nan, 1.0)),                 # ∂/∂y is 1 though ∂/∂x is undefined
+    ("x^y", -2.0, -2.0, (0.25, 0.25, np.nan)),                    # a negative base with a whole exponent
+    ("(x - y)^y + (y - 2)^2", 2.0, 2.0, (0.0, 0.0, 0.0)),         # 0^b for b > 1: the limit, not 0·ln 0
+    ("sqrt(x) + y", -1.0, 3.0, (np.nan, np.nan, 1.0)),
+])
+def test_derivatives_where_part_of_the_rule_is_undefined(text, x, y, want):
+    got = pm.evaluate(pm.compile_tree(parse(text)), x, y)
+    for k, w in enumerate(want):
+        if w is not None:
+            assert (np.isnan(got[k]) if np.isnan(w) else got[k] == w), (text, k, got)

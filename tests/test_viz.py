@@ -209,3 +209,17 @@ def test_map_has_equal_scales_and_a_wide_surface_gets_its_legend_below(valley, r
     lay = build(s, runs, inside="adam")["layout"]
     assert lay["yaxis"]["scaleanchor"] == "x"
     assert lay["legend"]["orientation"] == "v" and lay["xaxis"]["domain"][1] <= 0.5   # rosenbrock is square
+
+
+def test_undefined_parts_of_a_typed_surface_are_hatched_not_coloured_as_high():
+    import io
+
+    from PIL import Image
+
+    from viz.background import UNDEFINED, contour_png
+    s = surfaces.custom("log(x) + y^2", (-2.0, 2.0, -1.0, 1.0))
+    img = np.asarray(Image.open(io.BytesIO(contour_png(s, 80, 40))).convert("RGB")).astype(float)
+    left, right = img[:, :38].reshape(-1, 3), img[:, 42:].reshape(-1, 3)
+    pink = (np.abs(left - UNDEFINED[1]).sum(axis=1) < 1).mean()
+    assert pink > 0.3                                                  # x < 0: hatched
+    assert (np.abs(right - UNDEFINED[1]).sum(axis=1) < 1).mean() == 0  # x > 0: drawn

@@ -19,6 +19,8 @@ N_BANDS = 14                     # the default; a page may ask for 4-40 (lab.con
 # pale, neutral ramp (low loss light): coloured paths stay the most contrasted thing on the map
 RAMP = np.array([[255, 255, 255], [236, 238, 240], [214, 218, 222], [186, 192, 199], [158, 165, 174]], float)
 LINE = np.array([96, 102, 110], float)
+UNDEFINED = np.array([[255, 255, 255], [232, 190, 190]], float)   # hatching where f is NaN or infinite
+HATCH = 6                        # pixels per stripe
 
 
 def display_values(surface: surfaces.Surface, z: np.ndarray) -> np.ndarray:
@@ -45,7 +47,8 @@ def contour_png(surface: surfaces.Surface, width: int, height: int, bands: int =
     """The surface's ``bands`` filled-contour bands as PNG bytes of ``width`` × ``height`` pixels."""
     x0, x1, y0, y1 = surface.domain
     X, Y = np.meshgrid(np.linspace(x0, x1, width), np.linspace(y1, y0, height))   # row 0 is the top
-    d = display_values(surface, surface.value(X, Y))
+    z = surface.value(X, Y)
+    d = display_values(surface, z)
     if surface.log_levels:   # levels at quantiles of log f: every part of the map gets its share
         edges = np.unique(np.quantile(d, np.linspace(0, 1, bands + 1)[1:-1]))
     else:
@@ -59,6 +62,11 @@ def contour_png(surface: surfaces.Surface, width: int, height: int, bands: int =
     edge[:, 1:] |= band[:, 1:] != band[:, :-1]
     edge[1:, :] |= band[1:, :] != band[:-1, :]
     rgb[edge] = 0.45 * rgb[edge] + 0.55 * LINE
+    undefined = ~np.isfinite(z)        # a gap in the map, not the highest band (a typed log(x) for x < 0)
+    if undefined.any():
+        rows, cols = np.indices(z.shape)
+        stripe = ((rows + cols) // HATCH) % 2
+        rgb[undefined] = UNDEFINED[stripe[undefined]]
     buf = io.BytesIO()
     Image.fromarray(rgb.astype(np.uint8), "RGB").save(buf, format="PNG", optimize=False, compress_level=6)
     return buf.getvalue()
