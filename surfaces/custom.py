@@ -47,9 +47,11 @@ def _spec(text: str, tree, domain: tuple, start: tuple, log_levels: bool) -> Sur
 def _look(tree, domain):
     """(start, log_levels) of a typed function: where a run starts by default, and how it is coloured.
 
-    The start is the point of a 9 × 9 interior grid whose value is the median of the finite values
-    (a point on a slope, neither the top nor a minimum); log levels when f >= 0 spans orders of
-    magnitude (as Beale or Rosenbrock), so that the low region is not one flat band."""
+    The start is a point of a 9 × 9 interior grid on a slope (its value between the 40th and 70th
+    percentile of the grid's finite values: neither a top nor a minimum), the one nearest to a spot
+    up and left of the centre (off the axes, where symmetric functions have their stationary
+    points, and well inside the box, so that a run has room to move). Log levels when f >= 0
+    spans orders of magnitude (as Beale or Rosenbrock), so that the low region is not one flat band."""
     x0, x1, y0, y1 = domain
     X, Y = np.meshgrid(np.linspace(x0, x1, 11)[1:-1], np.linspace(y0, y1, 11)[1:-1])
     with np.errstate(all="ignore"):
@@ -57,7 +59,11 @@ def _look(tree, domain):
     ok = np.isfinite(f)
     if not ok.any():
         return ((x0 + x1) / 2, (y0 + y1) / 2), False
-    k = np.argmin(np.where(ok, np.abs(f - np.median(f[ok])), np.inf))
+    lo_q, hi_q = np.quantile(f[ok], [0.4, 0.7])
+    band = ok & (f >= lo_q) & (f <= hi_q)
+    spot = (x0 + 0.32 * (x1 - x0), y0 + 0.66 * (y1 - y0))
+    dist = np.hypot((X - spot[0]) / (x1 - x0), (Y - spot[1]) / (y1 - y0))
+    k = np.argmin(np.where(band if band.any() else ok, dist, np.inf))
     start = (float(X.flat[k]), float(Y.flat[k]))
     lo, hi = float(f[ok].min()), float(f[ok].max())
     spread = np.quantile(f[ok], 0.9) - lo

@@ -263,6 +263,13 @@ def mul(a, b):
         return a
     if a[0] == b[0] == "num":
         return num(a[1] * b[1])
+    if b[0] == "num":              # the constant first: "3 cos(3x)", as one writes it
+        a, b = b, a
+    if a[0] == "neg" or b[0] == "neg":      # a·(−b) = −(a·b), shown without a bracketed minus
+        return neg(mul(a[1] if a[0] == "neg" else a, b[1] if b[0] == "neg" else b)) if not (
+            a[0] == "neg" and b[0] == "neg") else mul(a[1], b[1])
+    if a[0] == "num" and b[0] == "mul" and b[1][0] == "num":   # 3·(2·u) = 6 u
+        return mul(num(a[1] * b[1][1]), b[2])
     return ("mul", a, b)
 
 
@@ -443,10 +450,13 @@ def latex(t, parent: int = 0) -> str:
     if op == "div":
         s = rf"\frac{{{latex(t[1])}}}{{{latex(t[2])}}}"
     elif op == "neg":
-        s = "-" + latex(t[1], p)
+        s = "-" + latex(t[1], _PREC["mul"])       # −(a·b) is −a·b; only sums need brackets
     elif op == "pow":
         s = rf"{{{latex(t[1], p + 1)}}}^{{{latex(t[2])}}}"
+    elif op == "mul" and t[1][0] == "num" and t[2][0] in ("var", "fn", "pow") and t[1][1] >= 0:
+        s = latex(t[1], p) + " " + latex(t[2], p)                # 3x, 2 sin(y): juxtaposed
     else:
         sym = {"add": " + ", "sub": " - ", "mul": r" \cdot "}[op]
-        s = latex(t[1], p) + sym + latex(t[2], p + (op == "sub"))
+        right = _PREC["neg"] + 1 if op == "mul" and t[2][0] == "neg" else p + (op == "sub")   # a·(−b), not a·−b
+        s = latex(t[1], p) + sym + latex(t[2], right)
     return rf"\left({s}\right)" if p < parent else s

@@ -17,17 +17,17 @@ def test_the_custom_surface_renders_with_its_formula_and_grammar():
     spec = map_spec(at)
     assert spec["layout"]["images"][0]["source"].startswith("data:image/png")
     assert at.session_state["w:expr"] == HIMMELBLAU
-    latex = [str(e.value) for e in at.get("latex")]
-    assert any("11" in s and "7" in s for s in latex)                 # the function as LaTeX
     assert "arctan" in all_text(at) and "Nothing else is read" in all_text(at)   # the grammar by the box
+    assert "Update rules" in all_text(at)                             # where the derivatives are
     assert not at.get("error")
 
 
 def test_gradient_hessian_and_stationary_points_are_shown():
     at = app({"surface": "custom", "expr": HIMMELBLAU, "domain": "-5,5,-5,5", "opt": "adam"})
-    at = show(at, "x:custom_derivatives", True)
+    at = show(at, "x:below_map", "Update rules")
     assert not at.exception
     latex = "\n".join(str(e.value) for e in at.get("latex"))
+    assert "11" in latex and "7" in latex                             # the function itself
     assert r"\nabla f" in latex and r"H=\begin{pmatrix}" in latex
     text = all_text(at)
     assert text.count("minimum at") == 4 and text.count("saddle at") == 4 and text.count("maximum at") == 1
@@ -73,3 +73,13 @@ def test_a_long_function_fits_in_the_link():
     text = " + ".join(f"{k}*x^2" for k in range(1, 30))                 # ~250 characters: more than other values may have
     cfg, notes = decode({"surface": "custom", "expr": text})
     assert notes == [] and cfg.expr == text
+
+
+def test_compare_runs_on_the_typed_surface():
+    from tests.test_app_compare import compare, spec_of
+    at = compare({"surface": "custom", "expr": HIMMELBLAU, "domain": "-5,5,-5,5", "opt": "adam,sgd",
+                  "cmp.mode": "multiples"})
+    assert not at.exception
+    spec = spec_of(at)
+    assert len(spec["layout"]["images"]) == 2                         # one map per optimizer
+    assert at.session_state["w:expr"] == HIMMELBLAU

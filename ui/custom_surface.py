@@ -9,8 +9,8 @@ from lab.config import Domain, Expression
 from lab.fields import BadValue, Note
 from surfaces.expression import FUNCTIONS, TWO_ARGUMENTS
 
-from . import binding, present, sections
-from .controls import lazy_expander, setting
+from . import binding, present
+from .controls import setting
 from .i18n import t
 
 
@@ -22,8 +22,9 @@ def _on_custom():
 
 
 def controls(sb) -> surfaces.CustomSurface:
-    """The typed function and its box, each with its refusal right under it, the grammar, and the
-    function as LaTeX with its gradient, Hessian and stationary points. Returns the surface."""
+    """The typed function and its box, each with its refusal right under it, and the grammar (the
+    function's LaTeX, gradient, Hessian and stationary points need the width of the main area:
+    ``sections.custom_details``, in the rules tab). Returns the surface."""
     ss = st.session_state
     setting("expr", t("expr"), container=sb, help=t("expr_help"), on_change=_on_custom)
     problem = expression_problem(ss.get("w:expr", ""))
@@ -35,13 +36,8 @@ def controls(sb) -> surfaces.CustomSurface:
         Domain().take(ss.get("w:domain", ""))
     except ValueError:
         sb.error(t("note_domain"), icon="✖")
-    surf = surfaces.custom(binding.value("expr"), binding.value("domain"))
-    sb.latex(surf.spec.formula)
-    exp = lazy_expander(sb, t("custom_derivatives"), "x:custom_derivatives")
-    if exp is not None:
-        with exp:
-            sections.custom_details(surf)
-    return surf
+    sb.caption(t("custom_where"))
+    return surfaces.custom(binding.value("expr"), binding.value("domain"))
 
 
 def expression_problem(text: str) -> str:

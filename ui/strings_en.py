@@ -78,7 +78,7 @@ STRINGS = {
     "expr_grammar": "Allowed: numbers (2, 0.5, 1e-3), `pi`, `e`, `x`, `y`, `+ - * /`, powers `^` or `**`, brackets, and {functions}. Nothing else is read.",
     "domain": "plotting box x0, x1, y0, y1",
     "domain_help": "Four numbers separated by commas, e.g. -3, 3, -2, 2.",
-    "custom_derivatives": "Gradient, Hessian and stationary points",
+    "custom_where": "Its formula, exact gradient, Hessian and stationary points: tab “Update rules” under the map.",
     "custom_gradient": "Gradient",
     "custom_hessian": "Hessian",
     "custom_points": "Stationary points in the box",

@@ -78,7 +78,7 @@ STRINGS = {
     "expr_grammar": "允许：数字（2、0.5、1e-3）、`pi`、`e`、`x`、`y`、`+ - * /`、乘方 `^` 或 `**`、括号，以及 {functions}。其他内容一概不读取。",
     "domain": "绘图范围 x0, x1, y0, y1",
     "domain_help": "用逗号分隔的四个数，例如 -3, 3, -2, 2。",
-    "custom_derivatives": "梯度、Hessian 与驻点",
+    "custom_where": "它的公式、精确梯度、Hessian 与驻点：见地图下方的“更新规则”标签页。",
     "custom_gradient": "梯度",
     "custom_hessian": "Hessian",
     "custom_points": "范围内的驻点",
