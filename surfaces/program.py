@@ -241,6 +241,16 @@ def _log_term(a, b, f):
 
 
 @_inline
+def _pushed(op, c, x, y):
+    """(f, fx, fy) of the leaf a push instruction puts on the stack: a constant, x or y."""
+    if op == PUSH_C:
+        return c, 0.0, 0.0
+    if op == PUSH_X:
+        return x, 1.0, 0.0
+    return y, 0.0, 1.0
+
+
+@_inline
 def _popping(op):
     """True for the instructions whose left operand comes off the stack."""
     return op == ADD_S or op == SUB_S or op == MUL_S or op == DIV_S or op == POW_S or op == MIN_S or op == MAX_S
@@ -341,12 +351,7 @@ def _value_grad(sp, w, row, x, y):
         if op == PUSH_C or op == PUSH_X or op == PUSH_Y:
             w[row, top], w[row, top + 1], w[row, top + 2] = v, gx, gy
             top += 3
-            if op == PUSH_C:
-                v, gx, gy = c, 0.0, 0.0
-            elif op == PUSH_X:
-                v, gx, gy = x, 1.0, 0.0
-            else:
-                v, gx, gy = y, 0.0, 1.0
+            v, gx, gy = _pushed(op, c, x, y)
             continue
         a = ax = ay = 0.0
         if _popping(op):
@@ -378,16 +383,11 @@ def _value_grad_hess(sp, w, row, x, y):
             w[row, top + 3], w[row, top + 4], w[row, top + 5] = hxx, hxy, hyy
             top += 6
             hxx = hxy = hyy = 0.0
-            if op == PUSH_C:
-                v, gx, gy = c, 0.0, 0.0
-            elif op == PUSH_X:
-                v, gx, gy = x, 1.0, 0.0
-            else:
-                v, gx, gy = y, 0.0, 1.0
+            v, gx, gy = _pushed(op, c, x, y)
             continue
         # the other operand a: from the stack (left of the top), or the leaf of a leaf form
         a = ax = ay = axx = axy = ayy = 0.0
-        if op == ADD_S or op == SUB_S or op == MUL_S or op == DIV_S or op == POW_S or op == MIN_S or op == MAX_S:
+        if _popping(op):
             top -= 6
             a, ax, ay = w[row, top], w[row, top + 1], w[row, top + 2]
             axx, axy, ayy = w[row, top + 3], w[row, top + 4], w[row, top + 5]
@@ -521,9 +521,7 @@ def value_grad_lanes(sp, w, xs, alive):
         if op == PUSH_C or op == PUSH_X or op == PUSH_Y:
             for j in range(m):
                 stack[top, j], stack[top + 1, j], stack[top + 2, j] = v[j], gx[j], gy[j]
-                v[j] = c if op == PUSH_C else (px[j] if op == PUSH_X else py[j])
-                gx[j] = 1.0 if op == PUSH_X else 0.0
-                gy[j] = 1.0 if op == PUSH_Y else 0.0
+                v[j], gx[j], gy[j] = _pushed(op, c, px[j], py[j])
             top += 3
             continue
         if _popping(op):
