@@ -55,7 +55,7 @@ _STACK = {"add": ADD_S, "sub": SUB_S, "mul": MUL_S, "div": DIV_S, "pow": POW_S, 
 
 DEPS = ("surfaces/program.py",)
 _unit = cached_njit("expression", DEPS, nogil=True, error_model="numpy")   # x / 0 is inf or NaN
-_inline = cached_njit("expression", DEPS, inline="always", error_model="numpy")
+_helper = cached_njit("expression", DEPS, error_model="numpy")   # compiled once; LLVM inlines it
 
 
 # ---------------------------------------------------------------- compiling a tree
@@ -136,7 +136,7 @@ def work_width(sp) -> int:
 
 # ---------------------------------------------------------------- the shared value operations
 
-@_inline
+@_helper
 def _ipow(v, n):
     """v ** n for a whole n by repeated squaring (as a product, like a hand-written v*v*v)."""
     m = abs(n)
@@ -153,7 +153,7 @@ def _ipow(v, n):
     return 1.0 / r if n < 0 else r
 
 
-@_inline
+@_helper
 def _pow(a, b):
     """a ** b as NumPy gives it: NaN for a negative base and a non-whole exponent, inf for 0 to a
     negative power and on overflow."""
@@ -166,7 +166,7 @@ def _pow(a, b):
     return a ** b
 
 
-@_inline
+@_helper
 def _unary_call_free(k, u):
     """f(u), f'(u), f''(u) of sqrt, abs or sign (k their index in UNARY): no library call."""
     if k == FN_SQRT - FN0:
@@ -180,7 +180,7 @@ def _unary_call_free(k, u):
     return s, 0.0, 0.0
 
 
-@_inline
+@_helper
 def _unary(k, u):
     """f(u), f'(u), f''(u) of the k-th function of UNARY (NaN where it is undefined)."""
     if k == FN_SQRT - FN0 or k == FN_ABS - FN0 or k == FN_SIGN - FN0:
@@ -225,14 +225,14 @@ def _unary(k, u):
 # compiler keep the top of the stack in memory instead of registers, so the call-free variant,
 # which serves every polynomial and rational expression, measured 1.4x faster on Beale.
 
-@_inline
+@_helper
 def _times(g, d):
     """g·d, and 0 where g is 0 even if d is not finite: an exponent that does not vary in a
     direction contributes nothing there, though log of its negative base is undefined."""
     return 0.0 if g == 0.0 else g * d
 
 
-@_inline
+@_helper
 def _log_term(a, b, f):
     """∂(a^b)/∂b = a^b ln a, with its limit 0 at a = 0 for b > 0 (there ln a is -inf)."""
     if a == 0.0 and b > 0.0:
@@ -240,7 +240,7 @@ def _log_term(a, b, f):
     return f * (math.log(a) if a > 0.0 else math.nan)
 
 
-@_inline
+@_helper
 def _pushed(op, c, x, y):
     """(f, fx, fy) of the leaf a push instruction puts on the stack: a constant, x or y."""
     if op == PUSH_C:
@@ -250,13 +250,13 @@ def _pushed(op, c, x, y):
     return y, 0.0, 1.0
 
 
-@_inline
+@_helper
 def _popping(op):
     """True for the instructions whose left operand comes off the stack."""
     return op == ADD_S or op == SUB_S or op == MUL_S or op == DIV_S or op == POW_S or op == MIN_S or op == MAX_S
 
 
-@_inline
+@_helper
 def _simple(op, c, x, y, a, ax, ay, v, gx, gy):
     """(f, fx, fy) after instruction ``op`` (not a push) on the top (v, gx, gy): the arithmetic
     that needs no library call; (a, ax, ay) is the popped left operand of a stack form."""
@@ -321,7 +321,7 @@ def _simple(op, c, x, y, a, ax, ay, v, gx, gy):
     return math.nan, math.nan, math.nan
 
 
-@_inline
+@_helper
 def _calling(op, c, a, ax, ay, v, gx, gy):
     """(f, fx, fy) after an instruction that calls the maths library."""
     if op == POW_S:                                     # a^b: f_a = b a^(b-1), f_b = a^b ln a
@@ -474,19 +474,20 @@ def _value_grad_hess(sp, w, row, x, y):
 
 def _variant(template, calls: bool):
     """``template`` with CALLS fixed (a global the compiler folds, so the branches of the other
-    variant are not in its machine code), inlined where it is called: a call between compiled
-    functions passes every array as seven arguments, which measured 20 ns per point."""
+    variant are not in its machine code), as its own compile unit. (Inlined by Numba where it is
+    called it ran a little faster, but the first compile of the engine took 160 s instead of 17 s:
+    helpers here are plain compiled functions, which LLVM may still inline.)"""
     name = template.__name__.lstrip("_") + ("" if calls else "_call_free")
     fn = types.FunctionType(template.__code__, dict(template.__globals__, CALLS=calls), name)
     fn.__qualname__, fn.__doc__ = name, template.__doc__
-    return njit_unit(fn, "expression", DEPS, inline="always", error_model="numpy")
+    return njit_unit(fn, "expression", DEPS, nogil=True, error_model="numpy")
 
 
 value_grad, value_grad_call_free = _variant(_value_grad, True), _variant(_value_grad, False)
 value_grad_hess, value_grad_hess_call_free = _variant(_value_grad_hess, True), _variant(_value_grad_hess, False)
 
 
-@_inline
+@_helper
 def hessian_at(sp, w, row, x, y):
     """(f, fx, fy, fxx, fxy, fyy) of the program in ``sp``, by the fastest variant that can run it."""
     if sp[3] == 0.0:
