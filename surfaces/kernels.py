@@ -318,12 +318,6 @@ def batch_grad(sid, h, sp, idx, lo, hi, x, y):
 def evaluate_many(sid, sp, xs, ys, out):
     """Vectorised ``evaluate`` over flat arrays: out[i] = (f, gx, gy, hxx, hxy, hyy)."""
     h = header(sp)
-    if sid == CUSTOM:
-        program.evaluate_grid(sp, xs, ys, out)
-        for i in range(xs.shape[0]):
-            for j in range(6):
-                out[i, j] *= h[0]
-        return
     for i in range(xs.shape[0]):
         r = evaluate(sid, h, xs[i], ys[i])
         for j in range(6):
