@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
-from . import Surface, expression, program, stationary
+from . import Surface, expression, program, resolve_params, stationary
 from .catalogue import SurfaceSpec
 
 DEFAULT_DOMAIN = (-3.0, 3.0, -3.0, 3.0)
@@ -81,10 +81,7 @@ class CustomSurface(Surface):
         self.tree = expression.parse(text)
         self.expression = text.strip()
         self.domain = check_domain(domain)
-        if isinstance(scale, (bool, np.bool_)) or not isinstance(scale, (int, float, np.integer, np.floating)) \
-                or not 1e-4 <= scale <= 1e4:           # as surfaces.resolve_params checks a built-in's scale
-            raise ValueError(f"scale={scale!r} is out of range; allowed range is [0.0001, 10000]")
-        self.params = {"scale": float(scale)}
+        self.params = {"scale": _checked_scale(scale)}
         self.smooth = expression.is_smooth(self.tree)
         self.start, self.log_levels = _look(self.tree, self.domain)
         self.spec = _spec(self.expression, self.tree, self.domain, self.start, self.log_levels)
@@ -136,6 +133,14 @@ class CustomSurface(Surface):
         return f"custom({self.expression!r}, {self.domain})"
 
 
+_SCALE_ONLY = SurfaceSpec("custom", "", "", "", DEFAULT_DOMAIN, (0.0, 0.0), False)   # its one parameter
+
+
+def _checked_scale(scale) -> float:
+    """``scale`` checked exactly as a built-in surface's (``surfaces.resolve_params``)."""
+    return resolve_params(_SCALE_ONLY, {"scale": scale})["scale"]
+
+
 @lru_cache(maxsize=256)
 def _made(text: str, domain: tuple, scale: float) -> CustomSurface:
     return CustomSurface(text, domain, scale)
@@ -148,5 +153,5 @@ def custom(expr: str, domain=DEFAULT_DOMAIN, *, scale: float = 1.0) -> CustomSur
     ``ValueError`` for a bad domain. The same text, domain and scale give the same object."""
     if not isinstance(expr, str):
         raise expression.ExpressionError("the expression must be text", code="not_text")
-    ok = isinstance(scale, (int, float, np.integer, np.floating)) and not isinstance(scale, (bool, np.bool_))
-    return _made(expr.strip(), check_domain(domain), float(scale) if ok else scale)
+    # checked before the cache: True == 1.0 would otherwise find the object made for 1.0
+    return _made(expr.strip(), check_domain(domain), _checked_scale(scale))

@@ -28,6 +28,7 @@ SURFACE_IDS = ("beale", "saddle", "valley", "noisy_bowl", "rosenbrock", "himmelb
  WAVY, DOUBLE_WELL, PLATEAU, CUSTOM) = range(len(SURFACE_IDS))
 
 HEAD = 10  # packed vectors are padded to at least this length
+assert program.HEAD == HEAD, "a typed surface's program must start where the header ends"
 
 # Noisy-bowl layout of sp: scale, n_samples, spread, data_seed, a, b, mean_x, mean_y,
 # var_x, var_y, then the n centres' x, then their y.

@@ -129,7 +129,8 @@ def compile_tree(tree) -> np.ndarray:
     return packed
 
 
-def work_width(sp) -> int:
+@cached_njit("expression", DEPS)
+def work_width(sp):
     """Columns of one work row for the program in ``sp``: the memo and 6 numbers per slot."""
     return MEMO + 6 * (int(sp[2]) + 1)
 
@@ -567,7 +568,7 @@ def value_grad_lanes(sp, w, xs, alive):
 @_unit
 def evaluate_grid(sp, xs, ys, out):
     """out[i] = (f, fx, fy, fxx, fxy, fyy) at (xs[i], ys[i]), unscaled."""
-    w = np.empty((1, MEMO + 6 * (int(sp[2]) + 1)))
+    w = np.empty((1, work_width(sp)))
     for i in range(xs.shape[0]):
         out[i, 0], out[i, 1], out[i, 2], out[i, 3], out[i, 4], out[i, 5] = hessian_at(sp, w, 0, xs[i], ys[i])
 
