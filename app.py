@@ -8,7 +8,9 @@ from ui.i18n import t
 st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide", initial_sidebar_state="expanded")
 
 PAGES = {"playground": ("app_pages/playground.py", ":material/landscape:"),
-         "compare": ("app_pages/compare.py", ":material/view_column:")}
+         "compare": ("app_pages/compare.py", ":material/view_column:"),
+         "sweep": ("app_pages/sweep.py", ":material/grid_on:"),
+         "basins": ("app_pages/basins.py", ":material/bubble_chart:")}
 
 page = st.navigation([st.Page(path, title=t("page_" + pid), icon=icon, default=(pid == "playground"), url_path=pid)
                       for pid, (path, icon) in PAGES.items()])

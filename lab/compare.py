@@ -46,17 +46,17 @@ PRESETS = {
 }
 
 
-def panel_default(i: int, oid: str) -> dict:
+def panel_default(i: int, oid: str, defaults: tuple = DEFAULT_SETTINGS) -> dict:
     """Panel ``i``'s (1-based) hyperparameters when nothing says otherwise: the default
     comparison's where it uses the same optimizer, else the catalogue's defaults."""
     hp = OPTIMIZERS[oid].defaults()
-    if i <= len(DEFAULT_SETTINGS) and DEFAULT_SETTINGS[i - 1][0] == oid:
-        hp.update(DEFAULT_SETTINGS[i - 1][1])
+    if i <= len(defaults) and defaults[i - 1][0] == oid:
+        hp.update(defaults[i - 1][1])
     return hp
 
 
-def panel_default_optimizer(i: int) -> str:
-    return DEFAULT_SETTINGS[min(i, len(DEFAULT_SETTINGS)) - 1][0]
+def panel_default_optimizer(i: int, defaults: tuple = DEFAULT_SETTINGS) -> str:
+    return defaults[min(i, len(defaults)) - 1][0]
 
 
 @dataclass
@@ -146,15 +146,23 @@ def compare_rows(v) -> Iterator[Field]:
     in_mode = v["cmp.mode"] == "settings"
     yield Field("cmp.n", "n_settings", len(DEFAULT_SETTINGS), Number(2, MAX_PANELS, integer=True), derived=True,
                 applies=in_mode)
-    for i in range(1, v["cmp.n"] + 1):
-        panel = f"cmp.p{i}"
-        yield Field(f"{panel}.opt", f"settings.{i - 1}.0", panel_default_optimizer(i), Choice(tuple(OPTIMIZERS)),
-                    applies=in_mode)
+    yield from panel_rows(v, "cmp", v["cmp.n"], DEFAULT_SETTINGS, applies=in_mode)
+
+
+def panel_rows(v, prefix: str, n: int, defaults: tuple, applies: bool = True) -> Iterator[Field]:
+    """Rows of ``n`` panels that each run one optimizer with its own hyperparameters, as
+    ``settings`` (a tuple of (optimizer id, hyper)): URL keys ``<prefix>.p<i>.opt`` and
+    ``<prefix>.p<i>.<name>``. ``defaults``: (optimizer id, hyper overrides) of the first panels
+    (Compare's, the Basins page's); later panels repeat the last one's optimizer."""
+    for i in range(1, n + 1):
+        panel = f"{prefix}.p{i}"
+        yield Field(f"{panel}.opt", f"settings.{i - 1}.0", panel_default_optimizer(i, defaults),
+                    Choice(tuple(OPTIMIZERS)), applies=applies)
         oid = v[f"{panel}.opt"]
-        default = panel_default(i, oid)
+        default = panel_default(i, oid, defaults)
         for h in OPTIMIZERS[oid].hyper:
             yield Field(f"{panel}.{h.name}", f"settings.{i - 1}.1.{h.name}", default[h.name], hyper_kind(h),
-                        group=panel, applies=in_mode)
+                        group=panel, applies=applies)
 
 
 COMPARE = Schema(compare_rows, lambda d: CompareConfig(base=PlaygroundConfig(**d.pop("base")), **d),

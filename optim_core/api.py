@@ -54,11 +54,21 @@ class RunResult:
 
 @dataclass
 class GridResult:
-    """Final values of many runs; ``status`` is 0 ok, 1 diverged, 2 escaped."""
+    """Final values of many runs; ``status`` is 0 ok, 1 diverged, 2 escaped.
+
+    ``steps_to_tol``: the first step t with f(θ_t) − f* ≤ tol (−1: never); ``loss_mean``: the mean
+    of f(θ_0), …, f(θ_steps), the area under the loss curve per step (+inf for a run that stopped);
+    ``settled_step``: the last step that moved the point more than ``settle_tol`` in x or y (0: no
+    step did; the stopping step for a run that stopped). ``xy`` / ``loss``: every run's whole path,
+    (n, steps + 1, 2) and (n, steps + 1), NaN after a run stopped — only with ``paths=True``."""
     final_xy: np.ndarray
     final_loss: np.ndarray
     status: np.ndarray
     steps_to_tol: np.ndarray
+    loss_mean: np.ndarray
+    settled_step: np.ndarray
+    xy: np.ndarray | None = None
+    loss: np.ndarray | None = None
 
 
 def _is_number(v) -> bool:
@@ -222,12 +232,15 @@ def _extra_columns(spec: OptimizerSpec) -> dict:
 
 def run_many(optimizer, surface, starts, steps, hyper=None, *, hyper_grid=None, tol=1e-6, seeds=None,
              schedule=None, surface_params=None, grad_noise=0.0, batch_size=None, seed=0,
-             underflow=0.0, **unknown) -> GridResult:
-    """``run`` for n independent runs in parallel, keeping only final values.
+             underflow=0.0, settle_tol=1e-6, paths=False, **unknown) -> GridResult:
+    """``run`` for n independent runs in parallel, keeping only final values (and, with
+    ``paths=True``, every run's path and loss curve as well).
 
     ``starts``: an (n, 2) array, or one (x, y) for all. ``hyper_grid``: name -> n values (numeric
     hyperparameters only). ``seeds``: n seeds, or None for ``seed`` everywhere. Caps: n ≤ 1,048,576,
-    steps ≤ 20,000, n × steps ≤ 5·10⁹. ``steps_to_tol``: first t with f(θ_t) − f* ≤ tol (−1: never).
+    steps ≤ 20,000, n × steps ≤ 5·10⁹; with paths, n × (steps + 1) ≤ 4·10⁶ points.
+    ``steps_to_tol``: first t with f(θ_t) − f* ≤ tol (−1: never); ``settled_step``: the last step
+    longer than ``settle_tol`` in x or y (see ``GridResult``).
     """
     _refuse_unknown_options(run_many, unknown)
     spec, resolved, surf, steps, problem = _common(
@@ -288,18 +301,53 @@ def run_many(optimizer, surface, starts, steps, hyper=None, *, hyper_grid=None, 
     for name, arr in grid_cols.items():
         hps[:, spec.hyper_names().index(name)] = arr
     tol = _check_float("tol", tol, 0.0, math.inf)
+    settle_tol = _check_float("settle_tol", settle_tol, 0.0, math.inf)
+    if not isinstance(paths, (bool, np.bool_)):
+        raise ValueError(f"paths={paths!r} must be True or False")
+    if paths and n * (steps + 1) > MAX_PATH_POINTS:
+        raise ValueError(f"paths for n × (steps + 1) = {n * (steps + 1)} points is too many; allowed: at most "
+                         f"{MAX_PATH_POINTS} (fewer runs or steps, or paths=False for final values only)")
     final_xy = np.empty((n, 2))
     final_loss = np.empty(n)
     status = np.empty(n, dtype=np.int8)
     tol_steps = np.empty(n, dtype=np.int64)
+    loss_mean = np.empty(n)
+    settled = np.empty(n, dtype=np.int64)
     kernel = engine.grid_kernel(spec.id)
 
     def rows(r0, r1):
-        kernel(problem, hps[r0:r1], starts_arr[r0:r1], seeds_arr[r0:r1], steps, surf.f_min, tol,
-               final_xy[r0:r1], final_loss[r0:r1], status[r0:r1], tol_steps[r0:r1])
+        kernel(problem, hps[r0:r1], starts_arr[r0:r1], seeds_arr[r0:r1], steps, surf.f_min, tol, settle_tol,
+               final_xy[r0:r1], final_loss[r0:r1], status[r0:r1], tol_steps[r0:r1], loss_mean[r0:r1],
+               settled[r0:r1])
 
     _in_parallel(rows, n)
-    return GridResult(final_xy, final_loss, status, tol_steps)
+    out = GridResult(final_xy, final_loss, status, tol_steps, loss_mean, settled)
+    if paths:
+        out.xy, out.loss = _paths(spec, problem, hps, starts_arr, seeds_arr, steps)
+    return out
+
+
+MAX_PATH_POINTS = 4_000_000      # run_many(paths=True): 96 MB of paths and losses
+
+
+def _paths(spec, problem, hps, starts, seeds, steps):
+    """Every run's path and loss curve by the trajectory kernel (the one ``run`` uses), NaN after a
+    run stopped."""
+    n = starts.shape[0]
+    xy = np.full((n, steps + 1, 2), np.nan)
+    loss = np.full((n, steps + 1), np.nan)
+    kernel = engine.trajectory_kernel(spec.id)
+    n_hyper = len(spec.hyper)
+
+    def rows(r0, r1):
+        diag = np.empty((steps, len(engine.DIAG_COLUMNS)))
+        raw = np.empty((steps + 1, 2))
+        for r in range(r0, r1):
+            kernel(problem, hps[r, :n_hyper], starts[r], steps, int(seeds[r]), xy[r], loss[r], diag, raw)
+            # the kernel writes rows 0..k; a stopped run's rows after k keep their NaN
+
+    _in_parallel(rows, n)
+    return xy, loss
 
 
 _THREADS = os.cpu_count() or 1

@@ -165,10 +165,13 @@ def _trajectory(problem, hp_row, start, steps, seed, xy, loss, diag, raw):
     return steps, 0, 0, R_NONE
 
 
-def _grid(problem, hps, starts, seeds, steps, f_star, tol, final_xy, final_loss, status_out, tol_steps):
+def _grid(problem, hps, starts, seeds, steps, f_star, tol, settle_tol, final_xy, final_loss, status_out, tol_steps,
+          loss_mean, settled):
     """``_trajectory`` for n runs without storage, BLOCK runs advanced together: row r uses hps[r],
-    starts[r] and seeds[r]. Fills the final point, loss, status and the first step t with
-    f(θ_t) − f_star ≤ tol (−1: never, or f_star is NaN)."""
+    starts[r] and seeds[r]. Fills the final point, loss, status, the first step t with
+    f(θ_t) − f_star ≤ tol (−1: never, or f_star is NaN), the mean loss over θ_0..θ_steps (+inf for
+    a run that stopped: the area under its loss curve is unbounded) and the last step that moved
+    more than ``settle_tol`` in x or y (0: none did)."""
     sid, sp, box, sched, sigma, batch_size, u, n_samples, work_width = problem
     h = surf.header(sp)
     n = starts.shape[0]
@@ -189,6 +192,8 @@ def _grid(problem, hps, starts, seeds, steps, f_star, tol, final_xy, final_loss,
             tol_steps[r] = 0 if f - f_star <= tol else -1
             status_out[r] = 0
             final_xy[r, 0], final_xy[r, 1], final_loss[r] = xs[k, 0], xs[k, 1], f
+            loss_mean[r] = f
+            settled[r] = 0
         n_alive = lanes
         failed = np.zeros(lanes, dtype=np.int64)
         raw = np.empty((lanes, 2))
@@ -217,14 +222,22 @@ def _grid(problem, hps, starts, seeds, steps, f_star, tol, final_xy, final_loss,
                     alive[k] = False
                     n_alive -= 1
                     status_out[r] = status
+                    loss_mean[r] = math.inf
+                    settled[r] = t
                     if _point_is_kept(x1, y1, reason):
                         final_xy[r, 0], final_xy[r, 1], final_loss[r] = x1, y1, f
                     continue
+                if max(abs(x1 - final_xy[r, 0]), abs(y1 - final_xy[r, 1])) > settle_tol:
+                    settled[r] = t
                 final_xy[r, 0], final_xy[r, 1], final_loss[r] = x1, y1, f
+                loss_mean[r] += f
                 if tol_steps[r] < 0 and f - f_star <= tol:
                     tol_steps[r] = t
             if n_alive == 0:
                 break
+        for k in range(lanes):
+            if alive[k]:
+                loss_mean[r0 + k] /= steps + 1
 
 
 # ---------- binding a template to one optimizer ----------

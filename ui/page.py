@@ -17,6 +17,7 @@ class Frame(NamedTuple):
     presenting: bool            # presentation mode: the figure alone, projector sizes
     notes: object               # a container above the figure, for notes and refusals
     main: object                # the container of the figure
+    controls: object = None     # what the page's ``above`` returned (e.g. where to put a refusal)
 
     def refusals(self, lanes) -> None:
         """A lane the engine refused (a value out of its range) is named above the figure."""
@@ -34,11 +35,12 @@ def start(page: str, *, above: Callable | None = None, below: Callable | None = 
     sidebar.for_page(page)
     head = st.columns([5, 1], vertical_alignment="center")
     head[0].markdown(f"#### {t('app_title')} · {t('page_' + page)}")
+    controls = None
     if presenting:
         with head[1]:
             toolbars.exit_presentation_button()
     elif above:
-        above()
+        controls = above()
     notes, main = st.container(), st.container()
     if below and not presenting:
         below()
@@ -47,7 +49,7 @@ def start(page: str, *, above: Callable | None = None, below: Callable | None = 
     lines = present.note_lines(state.notes(cfg))
     if lines:
         notes.warning(t("notes_title") + "  \n" + "  \n".join(lines), icon="⚠️")
-    return Frame(cfg, presenting, notes, main)
+    return Frame(cfg, presenting, notes, main, controls)
 
 
 def stop(message: str) -> None:

@@ -153,3 +153,53 @@ def compare_table(titles: list[str], rows_per_panel: list[list[Row]]) -> list[di
                 t("col_status"): status,
             })
     return out
+
+
+def _setting_text(r) -> str:
+    parts = [f"lr={fmt_num(r.best['lr'], 3)}"]
+    if r.extra:
+        parts.append(f"{r.extra}={fmt_num(r.best[r.extra], 3)}")
+    return ", ".join(parts)
+
+
+def tuning_table(tuning) -> list[dict]:
+    """One row per optimizer (``lab.sweep.Tuning``): its objective at the sidebar's setting and
+    tuned, the chosen setting, the good lr range and its width, and both ranks."""
+    yours = {oid: i for i, oid in enumerate(tuning.ranking(False), start=1)}
+    tuned = {oid: i for i, oid in enumerate(tuning.ranking(True), start=1)}
+    out = []
+    for r in sorted(tuning.results, key=lambda r: tuned[r.optimizer]):
+        ok = math.isfinite(r.best_value)
+        lo, hi = r.robust
+        out.append({
+            t("col_optimizer"): opt_name(r.optimizer),
+            t("sw_col_at_yours"): fmt_num(r.base_value, 3) if math.isfinite(r.base_value) else "✖",
+            t("sw_col_rank_yours"): yours[r.optimizer],
+            t("sw_col_tuned"): fmt_num(r.best_value, 3) if ok else "✖",
+            t("sw_col_setting"): _setting_text(r) if ok else t("sw_failed_all"),
+            t("sw_col_robust"): f"{fmt_num(lo, 2)} – {fmt_num(hi, 2)}" if ok else "—",
+            t("sw_col_decades"): fmt_num(r.robust_decades, 2) if ok else "—",
+            t("sw_col_rank_tuned"): tuned[r.optimizer],
+        })
+    return out
+
+
+def basins_table(maps, titles, minima) -> list[dict]:
+    """Per map and end point (each minimum, other, diverged, escaped): the share of starts and
+    the mean step they settled at; end points no start reached are left out."""
+    from lab.basins import DIVERGED, ESCAPED, OTHER
+    from viz.basins import letter
+    names = {OTHER: t("fig_basin_other"), DIVERGED: t("fig_sweep_diverged"), ESCAPED: t("fig_sweep_escaped")}
+    out = []
+    for m, title in zip(maps, titles):
+        for label, share in m.shares(len(minima)).items():
+            if share == 0:
+                continue
+            if label >= 0:
+                x, y = minima[label]
+                what = f"{t('fig_basin_minimum')} {letter(label)} ({fmt_num(x, 3)}, {fmt_num(y, 3)})"
+            else:
+                what = names[label]
+            out.append({t("col_panel"): title, t("bas_col_label"): what, t("bas_col_share"): f"{share:.1%}",
+                        t("bas_col_settled"): fmt_num(m.mean_settled(label), 4)})
+    return out

@@ -60,10 +60,11 @@ def language_switch():
             format_func=lambda v: {"en": "English", "zh": "中文"}[v])
 
 
-def shared(optimizers: bool = True, extra=None):
+def shared(optimizers: bool = True, extra=None, start: bool = True):
     """The shared sidebar. ``optimizers``: show the optimizer choice and hyperparameters (Compare's
-    "settings" mode sets them per panel instead); ``extra``: a function drawing more controls
-    right after the optimizers."""
+    "settings" mode and the Basins page set them per panel instead); ``extra``: a function
+    drawing more controls right after the optimizers; ``start``: show the start point (the
+    Basins page starts everywhere)."""
     sb = st.sidebar
     setting("surface", t("surface"), container=sb, format_func=surface_name, on_change=_on_surface)
     typed = binding.value("surface") == CUSTOM
@@ -76,7 +77,7 @@ def shared(optimizers: bool = True, extra=None):
         _optimizer_controls(sb)
     if extra:
         extra()
-    _run_controls(sb, sspec)
+    _run_controls(sb, sspec, start)
     setting("present", t("present"), container=sb, help=t("present_help"))
 
 
@@ -105,7 +106,7 @@ def _optimizer_controls(sb):
         st.button(t("reset"), on_click=reset_hyper, key="reset_hyper", help=t("reset_help"))
 
 
-def _run_controls(sb, sspec):
+def _run_controls(sb, sspec, start=True):
     exp = lazy_expander(sb, t("schedule"), "x:schedule")
     if exp is not None:
         with exp:
@@ -121,7 +122,7 @@ def _run_controls(sb, sspec):
             setting("seed", t("seed"))
             if sspec.finite_sum:
                 setting("batch", t("batch"))
-    exp = lazy_expander(sb, t("start"), "x:start")
+    exp = lazy_expander(sb, t("start"), "x:start") if start else None
     if exp is not None:
         with exp:
             x0, x1, y0, y1 = sspec.domain
@@ -141,25 +142,30 @@ def _rows_under(prefix: str):
 
 # ------------------------------------------------------------------ Compare's panels
 
-def _on_panel_optimizer(i: int):
+def _on_panel_optimizer(panel: str):
     """A panel's new optimizer starts from its own defaults."""
-    binding.reset(f"cmp.p{i}")
+    binding.reset(panel)
 
 
-def panel_settings():
-    """Compare's "settings" mode: per panel, its optimizer and hyperparameters."""
-    for i in range(1, binding.value("cmp.n") + 1):
-        with st.sidebar.expander(t("cmp_panel", i=i), expanded=True):
-            setting(f"cmp.p{i}.opt", t("cmp_optimizer"), format_func=opt_name, on_change=_on_panel_optimizer,
-                    args=(i,))
-            oid = binding.value(f"cmp.p{i}.opt")
+def panel_settings(prefix: str = "cmp", title: str = "cmp_panel"):
+    """Per panel (Compare's "settings" mode, the Basins page's maps): its optimizer and
+    hyperparameters, the rows ``<prefix>.p<i>.*`` (``lab.compare.panel_rows``)."""
+    for i in range(1, binding.value(f"{prefix}.n") + 1):
+        panel = f"{prefix}.p{i}"
+        with st.sidebar.expander(t(title, i=i), expanded=True):
+            setting(f"{panel}.opt", t("cmp_optimizer"), format_func=opt_name, on_change=_on_panel_optimizer,
+                    args=(panel,))
+            oid = binding.value(f"{panel}.opt")
             for h in OPTIMIZERS[oid].hyper:
-                setting(f"cmp.p{i}.{h.name}", h.name, help=hyper_help(oid, h.name))
+                setting(f"{panel}.{h.name}", h.name, help=hyper_help(oid, h.name))
 
 
 def for_page(page: str):
-    """The sidebar of ``page``: Compare's "settings" mode puts the optimizers in its panels."""
+    """The sidebar of ``page``: Compare's "settings" mode and the Basins page put the optimizers
+    in their panels."""
     if page == "compare" and binding.value("cmp.mode") == "settings":
         return shared(optimizers=False, extra=panel_settings)
+    if page == "basins":
+        return shared(optimizers=False, extra=lambda: panel_settings("bas", "bas_panel"), start=False)
     return shared()
 

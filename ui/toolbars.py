@@ -73,3 +73,65 @@ def compare_controls():
         setting("cmp.n", t("cmp_n"), container=cols[2])
     else:
         cols[1].caption(t("cmp_multiples_help", n=compare.MAX_MULTIPLES))
+
+
+# ------------------------------------------------------------------ Sweep and Basins
+
+def _on_axis(axis: str):
+    """A new hyperparameter on an axis starts from its own range."""
+    binding.reset(axis)
+
+
+def sweep_controls() -> dict:
+    """The rows above the Sweep page's figure; returns each setting's column by URL key, so a
+    refusal can be shown next to its widget."""
+    slots = {}
+    top = st.columns([2.2, 1.0, 1.0], vertical_alignment="bottom")
+    setting("sw.mode", t("sw_mode"), container=top[0], widget="segmented", format_func=lambda m: t("sw_mode_" + m))
+    mode = binding.value("sw.mode")
+    if mode == "tune":
+        setting("sw.obj", t("sw_obj"), container=top[1], format_func=lambda o: t("sw_obj_" + o))
+        setting("sw.factor", t("sw_factor"), container=top[2], help=t("sw_factor_help"))
+        slots["sw.obj"] = top[1]
+        row = st.columns([1.2, 1.2, 1.3, 1.2, 0.9], vertical_alignment="bottom")
+        setting("sw.x.lo", "lr " + t("sw_lo"), container=row[0])
+        setting("sw.x.hi", "lr " + t("sw_hi"), container=row[1])
+        setting("sw.n", t("sw_n"), container=row[2])
+        setting("sw.extra", t("sw_extra"), container=row[3], help=t("sw_extra_help"))
+        if binding.value("sw.extra"):
+            setting("sw.m", t("sw_m"), container=row[4])
+        slots.update({"sw.x.lo": row[0], "sw.n": row[2]})
+        return slots
+    setting("sw.metric", t("sw_metric"), container=top[1], format_func=lambda m: t("sw_metric_" + m))
+    setting("sw.res", t("sw_res"), container=top[2], help=t("sw_res_help"))
+    slots["sw.res"] = top[2]
+    if mode == "map":
+        row = st.columns([1.2, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], vertical_alignment="bottom")
+        if binding.value("opt"):
+            setting("sw.opt", t("sw_opt"), container=row[0], format_func=opt_name)
+        slots["opt"] = row[0]
+        setting("sw.x", t("sw_x"), container=row[1], on_change=_on_axis, args=("sw.x",))
+        setting("sw.x.lo", t("sw_lo"), container=row[2])
+        setting("sw.x.hi", t("sw_hi"), container=row[3])
+        slots.update({"sw.x": row[1], "sw.x.lo": row[2]})
+        if binding.value("sw.y"):
+            setting("sw.y", t("sw_y"), container=row[4], on_change=_on_axis, args=("sw.y",))
+            setting("sw.y.lo", t("sw_lo"), container=row[5])
+            setting("sw.y.hi", t("sw_hi"), container=row[6])
+            slots["sw.y.lo"] = row[5]
+    else:
+        row = st.columns([1.0, 1.2, 1.2, 2.0], vertical_alignment="bottom")
+        setting("sw.x", t("sw_x"), container=row[0], on_change=_on_axis, args=("sw.x",))
+        setting("sw.x.lo", t("sw_lo"), container=row[1])
+        setting("sw.x.hi", t("sw_hi"), container=row[2])
+        slots.update({"sw.x": row[0], "sw.x.lo": row[1], "opt": row[3]})
+    return slots
+
+
+def basins_controls() -> dict:
+    """The row above the Basins page's maps; returns each setting's column by URL key."""
+    cols = st.columns([0.8, 1.0, 1.6, 1.6], vertical_alignment="bottom")
+    setting("bas.n", t("bas_n"), container=cols[0])
+    setting("bas.res", t("bas_res"), container=cols[1], help=t("bas_res_help"), step=10)
+    setting("bas.radius", t("bas_radius"), container=cols[2], help=t("bas_radius_help"))
+    return {"bas.res": cols[1]}

@@ -1,0 +1,44 @@
+"""Basins: from every start of a grid, which minimum does an optimizer reach, and how soon?"""
+import streamlit as st
+
+from lab import basins, config
+from lab.fields import fmt
+from ui import cache, page, present, toolbars
+from ui.fastfig import PrebuiltFigure
+from ui.i18n import figure_text, opt_name, t
+
+frame = page.start("basins", above=toolbars.basins_controls)
+bc, presenting = frame.cfg, frame.presenting
+slots = frame.controls or {}
+if basins.too_heavy(bc):      # said next to the grid's size: nothing to draw until it is smaller
+    slots.get("bas.res", frame.notes).error(t("bas_too_heavy", starts=bc.res * bc.res, steps=bc.base.steps,
+                                                 limit=f"{basins.MAX_WORK:,}"))
+    st.stop()
+
+surf = cache.surface(bc.base.surface_key)
+maps = cache.basin_maps(bc)
+
+
+def title(panel: int) -> str:
+    oid, hp = bc.settings[panel]
+    others = [o for i, o in enumerate(bc.settings) if i != panel]
+    differs = [k for k, v in hp.items() if k != "lr" and any(o[0] == oid and o[1].get(k) != v for o in others)]
+    return " · ".join([opt_name(oid), f"η={present.fmt_num(hp['lr'])}"] + [f"{k}={fmt(hp[k])}" for k in differs])
+
+
+titles = [title(i) for i in range(bc.n_panels)]
+fig = cache.basins_fig(bc, maps, surf, titles, figure_text(), presenting)
+event = frame.main.plotly_chart(PrebuiltFigure(fig), key="basins", on_select="rerun", selection_mode="points",
+                                config={"displaylogo": False, "scrollZoom": False, "displayModeBar": False})
+points = event.selection.points if event else []
+if points and isinstance(points[0].get("customdata"), int):
+    scene = basins.playground_scene(bc, points[0]["customdata"], (points[0]["x"], points[0]["y"]))
+    st.switch_page("app_pages/playground.py", query_params=config.encode(scene))
+
+radius = maps[0].radius
+lines = [t("bas_caption", n=bc.res, steps=bc.base.steps, radius=present.fmt_num(radius, 3),
+           pct=present.fmt_num(100 * bc.radius, 3) + " %")]
+if not len(surf.minima):
+    lines.append(t("bas_no_minima"))
+st.caption("  \n".join(lines + ([] if presenting else [t("bas_click_hint")])))
+st.markdown(present.markdown_table(present.basins_table(maps, titles, surf.minima)))
