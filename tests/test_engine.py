@@ -163,7 +163,8 @@ def test_run_many_equals_run_at_random_grid_points(oid):
         starts = np.column_stack([rng.uniform(x0, x1, n), rng.uniform(y0, y1, n)])
         lrs = np.exp(rng.uniform(np.log(lr_lo), np.log(lr_hi), n))
         seeds = rng.integers(0, 2**40, n)
-        grid = run_many(oid, surface, starts, 150, hyper_grid={"lr": lrs}, seeds=seeds, tol=1e-3, **kw)
+        grid = run_many(oid, surface, starts, 150, hyper_grid={"lr": lrs}, seeds=seeds, tol=1e-3, settle_tol=1e-4,
+                        paths=True, **kw)
         for i in range(n):
             res = run(oid, surface, starts[i], 150, {"lr": lrs[i]}, seed=int(seeds[i]), **kw)
             np.testing.assert_array_equal(grid.final_xy[i], res.xy[-1])
@@ -171,6 +172,17 @@ def test_run_many_equals_run_at_random_grid_points(oid):
             assert grid.status[i] == {"ok": 0, "diverged": 1, "escaped": 2}[res.status]
             hit = np.nonzero(res.loss - s.f_min <= 1e-3)[0]
             assert grid.steps_to_tol[i] == (hit[0] if len(hit) else -1)
+            # the whole path, NaN after a stop; the mean loss; the last step longer than settle_tol
+            k = len(res.xy)
+            np.testing.assert_array_equal(grid.xy[i, :k], res.xy)
+            np.testing.assert_array_equal(grid.loss[i, :k], res.loss)
+            assert np.isnan(grid.xy[i, k:]).all() and np.isnan(grid.loss[i, k:]).all()
+            if res.status == "ok":
+                np.testing.assert_allclose(grid.loss_mean[i], res.loss.mean(), rtol=1e-12)
+                long_steps = np.nonzero(np.abs(np.diff(res.xy, axis=0)).max(axis=1) > 1e-4)[0]
+                assert grid.settled_step[i] == (long_steps[-1] + 1 if len(long_steps) else 0)
+            else:
+                assert grid.loss_mean[i] == np.inf and grid.settled_step[i] == res.status_step
 
 
 def test_run_many_broadcasts_one_start_and_varies_two_hyperparameters():
@@ -182,6 +194,16 @@ def test_run_many_broadcasts_one_start_and_varies_two_hyperparameters():
     for i in range(3):
         res = run("adam", "beale", (1.0, 1.5), 100, {"lr": lrs[i], "beta1": b1[i], "beta2": 0.99})
         np.testing.assert_array_equal(grid.final_xy[i], res.xy[-1])
+
+
+def test_paths_are_refused_beyond_their_cap_and_must_be_a_flag():
+    with pytest.raises(ValueError, match="at most 4000000"):
+        run_many("sgd", "beale", np.zeros((4000, 2)), 1000, paths=True)
+    with pytest.raises(ValueError, match="paths='yes' must be True or False"):
+        run_many("sgd", "beale", (1, 1), 10, paths="yes")
+    with pytest.raises(ValueError, match="settle_tol=-1"):
+        run_many("sgd", "beale", (1, 1), 10, settle_tol=-1)
+    assert run_many("sgd", "beale", (1, 1), 10).xy is None
 
 
 def test_steps_to_tol_is_minus_one_without_a_minimum():

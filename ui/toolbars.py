@@ -86,14 +86,14 @@ def sweep_controls() -> dict:
     """The rows above the Sweep page's figure; returns each setting's column by URL key, so a
     refusal can be shown next to its widget."""
     slots = {}
-    top = st.columns([2.2, 1.0, 1.0], vertical_alignment="bottom")
+    top = st.columns([2.7, 1.0, 1.0], vertical_alignment="bottom")
     setting("sw.mode", t("sw_mode"), container=top[0], widget="segmented", format_func=lambda m: t("sw_mode_" + m))
     mode = binding.value("sw.mode")
     if mode == "tune":
         setting("sw.obj", t("sw_obj"), container=top[1], format_func=lambda o: t("sw_obj_" + o))
         setting("sw.factor", t("sw_factor"), container=top[2], help=t("sw_factor_help"))
         slots["sw.obj"] = top[1]
-        row = st.columns([1.2, 1.2, 1.3, 1.2, 0.9], vertical_alignment="bottom")
+        row = st.columns([1.0, 1.0, 1.1, 1.9, 0.9], vertical_alignment="bottom")
         setting("sw.x.lo", "lr " + t("sw_lo"), container=row[0])
         setting("sw.x.hi", "lr " + t("sw_hi"), container=row[1])
         setting("sw.n", t("sw_n"), container=row[2])

@@ -115,7 +115,7 @@ def basins_figure(maps, surface, titles, *, text=None, present=False, height=Non
                                 "line": {"color": "#555555", "width": 1}}, "hoverinfo": "skip"})
     layout = {
         **c.template_layout(sty),
-        "height": height or (640 if present else 560),
+        "height": height or (640 if present else 500),
         "margin": {"l": 55, "r": 15, "t": 40, "b": 50},
         **layout_axes,
         "images": images,

@@ -132,7 +132,7 @@ def sweep_map_figure(m, metric: str, *, x_log: bool, y_log: bool, marker=None, t
                          "hoverinfo": "skip", "showlegend": True})
     layout = {
         **c.template_layout(sty),
-        "height": height or (640 if present else 560),
+        "height": height or (640 if present else 500),
         "margin": {"l": 80, "r": 20, "t": 30, "b": 70},
         "xaxis": {"title": {"text": m.x}, **_ticks(m.xs, x_log), "range": _span(gx), "showgrid": False,
                   "zeroline": False},
@@ -194,19 +194,19 @@ def sweep_lines_figure(lines, metric: str, name: str, *, log: bool, edge: float 
         if ln.best >= 0:
             data.append({"type": "scatter", "x": c.sig([ln.values[ln.best]], 6), "y": c.sig([y[ln.best]], 4),
                          "mode": "markers", "legendgroup": ln.optimizer, "showlegend": False, "name": label,
-                         "marker": {"symbol": "circle-open", "size": sty.head + 8,
+                         "marker": {"symbol": "circle-open", "size": sty.head + 8, "color": col,
                                     "line": {"color": col, "width": 4}},
                          "hovertemplate": f"{label}: {T['sweep_best']}<br>{name} = %{{x:.4g}}<br>%{{y:.4g}}<extra></extra>"})
     shapes, annotations = [], []
     if math.isfinite(edge):
-        ex = math.log10(edge) if log else edge     # shapes and annotations on a log axis take log₁₀
-        shapes.append({"type": "line", "x0": ex, "x1": ex, "y0": 0, "y1": 1, "xref": "x", "yref": "paper",
+        ex = math.log10(edge) if log else edge     # an annotation on a log axis takes log₁₀, a shape the value
+        shapes.append({"type": "line", "x0": edge, "x1": edge, "y0": 0, "y1": 1, "xref": "x", "yref": "paper",
                        "line": {"color": colour("sgd"), "width": 2, "dash": "dash"}})
         annotations.append({"x": ex, "y": 1.0, "xref": "x", "yref": "paper", "text": T["sweep_edge"],
                             "showarrow": False, "yanchor": "bottom", "font": {"size": sty.font - 2}})
     layout = {
         **c.template_layout(sty),
-        "height": height or (620 if present else 520),
+        "height": height or (620 if present else 480),
         "margin": {"l": 80, "r": 20, "t": 30, "b": 60},
         "xaxis": {"title": {"text": name}, "type": "log" if log else "linear", "gridcolor": "#dddddd"},
         "yaxis": {"title": {"text": T["sweep_loss_axis"] if metric == "loss" else T["sweep_steps_axis"]},
@@ -245,7 +245,7 @@ def tuning_figure(tuning, *, opt_names=None, objective_label: str = "", text=Non
             bv = max(r.best_value, LOSS_FLOOR) if log_y else r.best_value
             data.append({"type": "scatter", "x": c.sig([r.best["lr"]], 6), "y": c.sig([bv], 4), "mode": "markers",
                          "legendgroup": r.optimizer, "showlegend": False, "name": label,
-                         "marker": {"symbol": "circle-open", "size": sty.head + 8, "line": {"color": col, "width": 4}},
+                         "marker": {"symbol": "circle-open", "size": sty.head + 8, "color": col, "line": {"color": col, "width": 4}},
                          "hovertemplate": f"{label}: {T['sweep_best']}<br>lr = %{{x:.4g}}<extra></extra>"})
             lo, hi = r.robust
             data.append({"type": "scatter", "x": c.sig([lo, hi], 6), "y": c.sig([floor / 3, floor / 3], 4)
@@ -255,7 +255,7 @@ def tuning_figure(tuning, *, opt_names=None, objective_label: str = "", text=Non
             floor /= 2.2   # the next optimizer's bar a little lower
     layout = {
         **c.template_layout(sty),
-        "height": height or (620 if present else 520),
+        "height": height or (620 if present else 480),
         "margin": {"l": 80, "r": 20, "t": 20, "b": 60},
         "xaxis": {"title": {"text": "lr"}, "type": "log", "gridcolor": "#dddddd"},
         "yaxis": {"title": {"text": objective_label}, "type": "log" if log_y else "linear", "gridcolor": "#dddddd",

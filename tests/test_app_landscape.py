@@ -1,0 +1,118 @@
+"""The Sweep and Basins pages through streamlit.testing.v1.AppTest (no browser): both languages,
+refusals next to the widget, the URL round trip."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+TIMEOUT = 180
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def compiled_engine():
+    from lab.warmup import warm
+    warm()
+
+
+def open_page(page: str, query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page(f"app_pages/{page}.py")
+    for k in list(at.query_params):
+        del at.query_params[k]
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def specs(at) -> list:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def query_of(at) -> dict:
+    return {k: at.query_params[k] for k in at.query_params}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_sweep_map_renders_a_heatmap_with_a_click_layer(lang):
+    at = open_page("sweep", {"lang": lang, "sw.res": "20"})
+    assert not at.exception and not at.error
+    (spec,) = specs(at)
+    heat = [t for t in spec["data"] if t["type"] == "heatmap"]
+    assert len(heat[0]["z"]) == 20 and len(heat[0]["z"][0]) == 20
+    cells = next(t for t in spec["data"] if t.get("name") == "cells")
+    assert len(cells["customdata"]) == 400
+    caption = " ".join(c.value for c in at.caption)
+    assert ("20 × 20" in caption) and (("Adam" in caption) if lang == "en" else ("组设置" in caption))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_sweep_lines_and_tuning_render(lang):
+    at = open_page("sweep", {"lang": lang, "sw.mode": "line", "opt": "sgd,adam", "sw.res": "15"})
+    assert not at.exception and not at.error
+    (spec,) = specs(at)
+    curves = [t for t in spec["data"] if t.get("mode") == "lines+markers"]
+    assert [t["customdata"][0] for t in curves] == ["sgd", "adam"] and len(curves[0]["x"]) == 15
+    assert any(s.get("line", {}).get("dash") == "dash" for s in spec["layout"]["shapes"])   # 2/L for SGD
+    at = open_page("sweep", {"lang": lang, "sw.mode": "tune", "opt": "sgd,adam", "lrmode": "shared", "lr": "0.3",
+                             "sw.obj": "steps"})
+    assert not at.exception and not at.error
+    assert len(specs(at)) == 2                              # the tuning curves, the tuned race
+    assert at.warning, "the planted disagreement is said"
+    tables = " ".join(m.value for m in at.markdown)
+    assert ("tuned" in tables) if lang == "en" else ("调参后" in tables)
+
+
+@pytest.mark.parametrize("query, message", [
+    ({"sw.x.lo": "0.5", "sw.x.hi": "0.1"}, "has to be below"),
+    ({"sw.res": "200", "steps": "5000"}, "is more than one sweep may take"),
+    ({"opt": "sgd"}, "single hyperparameter"),
+])
+def test_sweep_refusals_are_shown_next_to_the_widget(query, message):
+    at = open_page("sweep", query)
+    assert not at.exception
+    assert any(message in e.value for e in at.error) and not at.get("plotly_chart")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_basins_renders_both_maps_as_images(lang):
+    at = open_page("basins", {"lang": lang, "bas.res": "30"})
+    assert not at.exception and not at.error
+    (spec,) = specs(at)
+    assert len(spec["layout"]["images"]) == 2
+    assert all(im["source"].startswith("data:image/png;base64,") for im in spec["layout"]["images"])
+    assert len(json.dumps(spec)) < 1_500_000
+    table = " ".join(m.value for m in at.markdown)
+    assert ("share of starts" in table) if lang == "en" else ("起点占比" in table)
+
+
+def test_basins_at_the_largest_grid_stays_under_the_payload_limit():
+    at = open_page("basins", {"bas.res": "300", "steps": "100"})
+    assert not at.exception
+    assert len(at.get("plotly_chart")[0].proto.spec) < 1_500_000
+
+
+def test_basins_refuses_a_grid_too_heavy_next_to_its_size():
+    at = open_page("basins", {"bas.res": "300", "steps": "5000"})
+    assert not at.exception and any("more than one map may take" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize("page, query", [
+    ("sweep", {"surface": "beale", "sw.res": "12", "sw.metric": "status", "opt": "sgd,momentum", "sw.opt": "momentum"}),
+    ("sweep", {"sw.mode": "tune", "opt": "adam,rmsprop", "sw.extra": "1", "sw.m": "3", "sw.n": "6"}),
+    ("basins", {"surface": "double_well", "bas.n": "1", "bas.p1.opt": "adam", "bas.res": "20"}),
+])
+def test_the_url_round_trips(page, query):
+    at = open_page(page, query)
+    assert not at.exception and query_of(at) == query
+
+
+def test_a_malformed_link_falls_back_with_a_note():
+    at = open_page("sweep", {"sw.res": "abc", "sw.mode": "<script>", "sw.res2": "1"})
+    assert not at.exception
+    text = " ".join(w.value for w in at.warning)
+    assert "sw.res" in text and "<script>" not in text
+    assert specs(at)
