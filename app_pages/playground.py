@@ -4,7 +4,7 @@ from functools import partial
 import streamlit as st
 
 from lab.race import leaderboard
-from ui import cache, page, present, sections, sidebar, toolbars
+from ui import cache, page, present, seed_runs, sections, sidebar, toolbars
 from ui.controls import lazy_tabs
 from ui.export import export_section
 from ui.fastfig import PrebuiltFigure
@@ -22,7 +22,8 @@ frame.refusals(lanes)
 runs, labels = [(ln.optimizer, ln.result) for ln in lanes if ln.ok], present.legend_labels(lanes)
 inside = None if presenting or not cfg.inside_optimizer else cfg.inside_optimizer   # projector: the map alone
 text = figure_text() | ({"inside_of": t("fig_inside_of", name=opt_name(inside))} if inside else {})
-fig = cache.main_figure(cfg, surf, runs, labels, inside, text, presenting) if runs else None
+bands = seed_runs.bands(frame, cfg, surf, runs)
+fig = cache.main_figure(cfg, surf, runs, labels, inside, text, presenting, bands) if runs else None
 if fig:
     frame.main.plotly_chart(PrebuiltFigure(fig), key="map", selection_mode="points",
                             on_select=partial(sidebar.set_start_from_click, "map", surf.domain),
@@ -41,6 +42,10 @@ def below_map():
                 st.rerun()
             st.markdown(present.markdown_table(present.leaderboard_table(leaderboard(lanes, surf, cfg.tol))))
     if tabs["curves"] and runs:
+        if bands:
+            tabs["curves"].markdown(t("seeds_band_title", n=cfg.n_seeds))
+            tabs["curves"].plotly_chart(PrebuiltFigure(cache.band_chart(cfg, bands, labels, surf, text)),
+                                        config={"displaylogo": False})
         tabs["curves"].plotly_chart(PrebuiltFigure(cache.curves(cfg, runs, labels, surf, text)),
                                     config={"displaylogo": False})
     if tabs["rules"]:

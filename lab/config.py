@@ -38,6 +38,7 @@ SHARED_LR = (_LR.default, _LR.min, _LR.max)   # default, min, max
 TOL = (1e-4, 1e-12, 1e3)
 DEFAULT_BANDS = 14                      # contour bands of the map
 BANDS = (4, 40)
+SEED_RUNS = (20, 2, 200)                # runs over seeds: default, min, max
 
 
 @dataclass
@@ -65,6 +66,8 @@ class PlaygroundConfig:
     inside: str = None                  # whose state the "inside" panel shows; "": no panel
     step: int = None                    # shown step; -1: the last one
     tol: float = None
+    over_seeds: bool = None             # also run every optimizer over n_seeds seeds (bands, faint paths)
+    n_seeds: int = None
     present: bool = None                # presentation mode (the projector)
 
     def __post_init__(self):
@@ -239,6 +242,8 @@ def playground_rows(v) -> Iterator[Field]:
         yield Field(f"sched.{name}", f"schedule.{name}", default, Number(lo, hi, integer))
     yield Field("noise", "noise", 0.0, Number(0.0, MAX_NOISE))
     yield Field("seed", "seed", 0, Number(0, MAX_SEED, integer=True))
+    yield Field("seeds.on", "over_seeds", False, Flag())
+    yield Field("seeds.k", "n_seeds", SEED_RUNS[0], Number(*SEED_RUNS[1:], integer=True), applies=v["seeds.on"])
     yield Field("steps", "steps", DEFAULT_STEPS, Number(1, MAX_STEPS, integer=True))
     # mini-batches exist only on a finite sum; elsewhere only 0 (the full batch) is in range
     yield Field("batch", "batch", 0, Number(0, v.get("s.n_samples", 0), integer=True), group="surface")

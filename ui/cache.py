@@ -11,12 +11,13 @@ import streamlit as st
 
 import surfaces
 from lab import basins as basins_lab
+from lab import seeds as seeds_lab
 from lab import sweep as sweep_lab
 from lab.compare import CompareConfig, panel_configs, run_panels
 from lab.config import TOL, PlaygroundConfig
 from lab.race import run_lanes
 from lab.warmup import Warmup, is_ready
-from viz.charts import compare_loss_figure, curves_figure
+from viz.charts import band_figure, compare_loss_figure, curves_figure
 from viz.compare import compare_figure
 from viz.playground import playground_figure
 from viz.basins import basins_figure
@@ -64,15 +65,35 @@ def map_key(cfg: PlaygroundConfig) -> str:
     return replace(cfg, tol=TOL[0]).key()
 
 
-def main_figure(cfg: PlaygroundConfig, surface, runs, labels, inside, text, present):
+def main_figure(cfg: PlaygroundConfig, surface, runs, labels, inside, text, present, seed_bands=None):
     return _main_figure(map_key(cfg), surface, runs, labels, cfg.shown_step, cfg.arrows, inside, text, present,
-                        cfg.bands)
+                        cfg.bands, seed_bands)
 
 
 @st.cache_data(max_entries=24, show_spinner=False)
-def _main_figure(key: str, _surface, _runs, _labels, shown_step, arrows, inside, _text, present, bands):
+def _main_figure(key: str, _surface, _runs, _labels, shown_step, arrows, inside, _text, present, bands, _seed_bands):
     return playground_figure(_surface, _runs, _labels, shown_step=shown_step, arrows=arrows, inside=inside,
-                             text=_text, present=present, bands=bands)
+                             text=_text, present=present, bands=bands, seed_bands=_seed_bands)
+
+
+def seed_bands(cfg: PlaygroundConfig):
+    """The runs over seeds of ``cfg`` (cached by what they depend on)."""
+    ensure_kernels(cfg.optimizers)
+    return _seed_bands(cfg.run_key(), cfg)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _seed_bands(run_key: str, _cfg: PlaygroundConfig):
+    return seeds_lab.seed_bands(_cfg)
+
+
+def band_chart(cfg: PlaygroundConfig, bands, labels, surface, text):
+    return _band_chart(f"{cfg.run_key()}|{cfg.lang}", bands, labels, surface.f_min, text)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _band_chart(key: str, _bands, _labels, f_min, _text):
+    return band_figure(_bands, _labels, f_min=f_min, text=_text)
 
 
 def compare_race(cc: CompareConfig):

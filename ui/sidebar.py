@@ -120,6 +120,9 @@ def _run_controls(sb, sspec, start=True):
             setting("steps", t("steps"), step=50, on_change=_on_steps)
             setting("noise", t("noise"))
             setting("seed", t("seed"))
+            setting("seeds.on", t("seeds_on"), help=t("seeds_help"))
+            if binding.value("seeds.on"):
+                setting("seeds.k", t("seeds_k"))
             if sspec.finite_sum:
                 setting("batch", t("batch"))
     exp = lazy_expander(sb, t("start"), "x:start") if start else None

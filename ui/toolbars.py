@@ -106,7 +106,7 @@ def sweep_controls() -> dict:
     setting("sw.res", t("sw_res"), container=top[2], help=t("sw_res_help"))
     slots["sw.res"] = top[2]
     if mode == "map":
-        row = st.columns([1.2, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], vertical_alignment="bottom")
+        row = st.columns([1.4, 1.2, 1.0, 1.0, 1.3, 1.0, 1.0], vertical_alignment="bottom")
         if binding.value("opt"):
             setting("sw.opt", t("sw_opt"), container=row[0], format_func=opt_name)
         slots["opt"] = row[0]

@@ -92,3 +92,68 @@ def compare_loss_figure(series, *, text=None, height=360, present=False):
                         "type": "log" if gap else "linear", "exponentformat": "power"},
               "legend": {"font": {"size": sty.font - 3}}, "showlegend": True}
     return {"data": data, "layout": layout}
+
+
+FAINT_PATHS = 40          # paths drawn per optimizer behind the map's mean path (the bands use all)
+FAINT_POINTS = 120        # points per faint path
+
+
+def band_figure(bands, labels, *, f_min=math.nan, text=None, height=380):
+    """Per optimizer (``lab.seeds.SeedBand``): the mean loss over the seeds, and the band between
+    its 10 % and 90 % quantiles, against the step (log y)."""
+    T = c.figure_words(text)
+    gap = math.isfinite(f_min)
+    shift = f_min if gap else 0.0
+    data = []
+    for b in bands:
+        col, oid = colour(b.optimizer), b.optimizer
+        idx = c.display_indices(len(b.mean_loss))
+        t = idx.tolist()
+        low, high, mean = (_positive(a[idx] - shift) if gap else a[idx] for a in (b.low, b.high, b.mean_loss))
+        data.append({"type": "scatter", "x": t, "y": c.sig(low), "mode": "lines", "line": {"width": 0},
+                     "legendgroup": oid, "showlegend": False, "hoverinfo": "skip", "name": oid + " 10%"})
+        data.append({"type": "scatter", "x": t, "y": c.sig(high), "mode": "lines", "line": {"width": 0},
+                     "fill": "tonexty", "fillcolor": _translucent(col, 0.22), "legendgroup": oid,
+                     "showlegend": False, "hoverinfo": "skip", "name": oid + " 90%"})
+        data.append({"type": "scatter", "x": t, "y": c.sig(mean), "mode": "lines", "legendgroup": oid,
+                     "name": labels.get(oid, oid), "line": {"color": col, "width": 3},
+                     "hovertemplate": "%{x}: %{y:.4g}<extra>" + oid + "</extra>"})
+    layout = {**c.TEMPLATE_LAYOUT, "height": height, "margin": {"l": 70, "r": 20, "t": 30, "b": 60},
+              "xaxis": {"title": {"text": T["step_axis"]}, "gridcolor": "#dddddd"},
+              "yaxis": {"title": {"text": T["band_axis"]}, "type": "log", "gridcolor": "#dddddd",
+                        "exponentformat": "power"},
+              "legend": {"font": {"size": c.FONT - 3}}}
+    return {"data": data, "layout": layout}
+
+
+def _translucent(hex_colour: str, alpha: float) -> str:
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[k:k + 2], 16) for k in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def faint_traces(bands, domain, *, xa="x", ya="y") -> list:
+    """The map's background of a run over seeds: per optimizer, up to ``FAINT_PATHS`` of its runs
+    as thin translucent lines (one trace, NaN-separated) and their mean path dashed."""
+    out = []
+    for b in bands:
+        col = colour(b.optimizer)
+        xs, ys = [], []
+        for path in b.xy[:FAINT_PATHS]:
+            keep = np.isfinite(path).all(axis=1)
+            p = c.clip_path(path[keep], domain)
+            if len(p) < 2:
+                continue
+            p = p[c.display_indices(len(p), FAINT_POINTS)]
+            xs += c.rounded(p[:, 0], 4) + [None]
+            ys += c.rounded(p[:, 1], 4) + [None]
+        out.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines", "xaxis": xa, "yaxis": ya,
+                    "line": {"color": _translucent(col, 0.28), "width": 1.5}, "hoverinfo": "skip",
+                    "showlegend": False, "name": "seed runs"})
+        mean = b.mean_path[np.isfinite(b.mean_path).all(axis=1)]
+        if len(mean) > 1:
+            mean = c.clip_path(mean[c.display_indices(len(mean), 400)], domain)
+            out.append({"type": "scatter", "x": c.rounded(mean[:, 0], 4), "y": c.rounded(mean[:, 1], 4),
+                        "mode": "lines", "xaxis": xa, "yaxis": ya, "hoverinfo": "skip", "showlegend": False,
+                        "line": {"color": col, "width": 2.5, "dash": "dash"}, "name": "mean path"})
+    return out

@@ -12,6 +12,7 @@ import numpy as np
 from . import animation as anim
 from . import common as c
 from .background import N_BANDS, layout_image
+from .charts import faint_traces
 from .palette import colour
 
 GRID_N = anim.GRID_N
@@ -22,13 +23,15 @@ INSIDE_DOMAIN = (0.80, 1.0)
 
 
 def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), inside=None, text=None,
-                      height=None, max_frames=c.MAX_FRAMES, grid_n=GRID_N, present=False, bands=N_BANDS):
+                      height=None, max_frames=c.MAX_FRAMES, grid_n=GRID_N, present=False, bands=N_BANDS,
+                      seed_bands=None):
     """The animated map (+ the "inside the optimizer" panel for ``inside``) as a figure dict.
 
     ``runs``: list of (optimizer id, RunResult); ``labels``: optimizer id -> legend text (with the
     setting used and the status); ``shown_step``: the step the still figure shows (default: last);
     ``present``: projector sizes (larger text, thicker lines, bigger heads); ``bands``: contour
-    bands of the map.
+    bands of the map; ``seed_bands``: runs over seeds (``lab.seeds``), drawn faint behind the
+    paths with their mean path dashed.
     """
     T = c.figure_words(text)
     sty = c.style_for(present)
@@ -45,6 +48,8 @@ def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), insi
 
     b = anim.Builder()
     add = b.add
+    for trace in faint_traces(seed_bands or (), surface.domain):     # static, under everything else
+        add(trace)
     anim.add_map(b, surface, runs, labels, shown=shown, T=T, sty=sty, arrows=arrows, grid_n=grid_n,
               legend_name=legend_name)
 

@@ -1,0 +1,24 @@
+"""The Playground's runs over seeds: whether they apply to this scene, and what the page says
+about them (the computing is ``lab.seeds``'s, the drawing ``viz.charts``')."""
+from __future__ import annotations
+
+from lab import seeds
+from optim_core.api import MAX_PATH_POINTS
+
+from . import cache
+from .i18n import t
+
+
+def bands(frame, cfg, surface, runs) -> list:
+    """The seed bands to draw, or [] (with a note saying why when they were asked for)."""
+    if not cfg.over_seeds or not runs:
+        return []
+    if not seeds.stochastic(cfg):
+        frame.notes.info(t("seeds_deterministic"))
+        return []
+    if cfg.n_seeds * (cfg.steps + 1) > MAX_PATH_POINTS:
+        frame.notes.info(t("seeds_too_many", n=cfg.n_seeds, steps=cfg.steps, limit=f"{MAX_PATH_POINTS:,}"))
+        return []
+    out = cache.seed_bands(cfg)
+    frame.notes.caption(t("seeds_caption", n=cfg.n_seeds, first=cfg.seed, last=cfg.seed + cfg.n_seeds - 1))
+    return out
