@@ -1,9 +1,9 @@
 """Basins: from every start of a grid, which minimum does an optimizer reach, and how soon?"""
 import streamlit as st
 
-from lab import basins, config
+from lab import basins
 from lab.fields import fmt
-from ui import cache, page, present, toolbars
+from ui import cache, grid_cache, page, present, state, toolbars
 from ui.fastfig import PrebuiltFigure
 from ui.i18n import figure_text, opt_name, t
 
@@ -16,7 +16,7 @@ if basins.too_heavy(bc):      # said next to the grid's size: nothing to draw un
     st.stop()
 
 surf = cache.surface(bc.base.surface_key)
-maps = cache.basin_maps(bc)
+maps = grid_cache.basin_maps(bc)
 
 
 def title(panel: int) -> str:
@@ -27,13 +27,12 @@ def title(panel: int) -> str:
 
 
 titles = [title(i) for i in range(bc.n_panels)]
-fig = cache.basins_fig(bc, maps, surf, titles, figure_text(), presenting)
+fig = grid_cache.basins_fig(bc, maps, surf, titles, figure_text(), presenting)
 event = frame.main.plotly_chart(PrebuiltFigure(fig), key="basins", on_select="rerun", selection_mode="points",
                                 config={"displaylogo": False, "scrollZoom": False, "displayModeBar": False})
 points = event.selection.points if event else []
 if points and isinstance(points[0].get("customdata"), int):
-    scene = basins.playground_scene(bc, points[0]["customdata"], (points[0]["x"], points[0]["y"]))
-    st.switch_page("app_pages/playground.py", query_params=config.encode(scene))
+    state.open_in_playground(basins.playground_scene(bc, points[0]["customdata"], (points[0]["x"], points[0]["y"])))
 
 radius = maps[0].radius
 lines = [t("bas_caption", n=bc.res, steps=bc.base.steps, radius=present.fmt_num(radius, 3),

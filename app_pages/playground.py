@@ -42,10 +42,7 @@ def below_map():
                 st.rerun()
             st.markdown(present.markdown_table(present.leaderboard_table(leaderboard(lanes, surf, cfg.tol))))
     if tabs["curves"] and runs:
-        if bands:
-            tabs["curves"].markdown(t("seeds_band_title", n=cfg.n_seeds))
-            tabs["curves"].plotly_chart(PrebuiltFigure(cache.band_chart(cfg, bands, labels, surf, text)),
-                                        config={"displaylogo": False})
+        seed_runs.band_chart(tabs["curves"], cfg, bands, labels, surf, text)
         tabs["curves"].plotly_chart(PrebuiltFigure(cache.curves(cfg, runs, labels, surf, text)),
                                     config={"displaylogo": False})
     if tabs["rules"]:

@@ -155,35 +155,6 @@ def compare_table(titles: list[str], rows_per_panel: list[list[Row]]) -> list[di
     return out
 
 
-def _setting_text(r) -> str:
-    parts = [f"lr={fmt_num(r.best['lr'], 3)}"]
-    if r.extra:
-        parts.append(f"{r.extra}={fmt_num(r.best[r.extra], 3)}")
-    return ", ".join(parts)
-
-
-def tuning_table(tuning) -> list[dict]:
-    """One row per optimizer (``lab.sweep.Tuning``): its objective at the sidebar's setting and
-    tuned, the chosen setting, the good lr range and its width, and both ranks."""
-    yours = {oid: i for i, oid in enumerate(tuning.ranking(False), start=1)}
-    tuned = {oid: i for i, oid in enumerate(tuning.ranking(True), start=1)}
-    out = []
-    for r in sorted(tuning.results, key=lambda r: tuned[r.optimizer]):
-        ok = math.isfinite(r.best_value)
-        lo, hi = r.robust
-        out.append({
-            t("col_optimizer"): opt_name(r.optimizer),
-            t("sw_col_at_yours"): fmt_num(r.base_value, 3) if math.isfinite(r.base_value) else "✖",
-            t("sw_col_rank_yours"): yours[r.optimizer],
-            t("sw_col_tuned"): fmt_num(r.best_value, 3) if ok else "✖",
-            t("sw_col_setting"): _setting_text(r) if ok else t("sw_failed_all"),
-            t("sw_col_robust"): f"{fmt_num(lo, 2)} – {fmt_num(hi, 2)}" if ok else "—",
-            t("sw_col_decades"): fmt_num(r.robust_decades, 2) if ok else "—",
-            t("sw_col_rank_tuned"): tuned[r.optimizer],
-        })
-    return out
-
-
 def basins_table(maps, titles, minima) -> list[dict]:
     """Per map and end point (each minimum, other, diverged, escaped): the share of starts and
     the mean step they settled at; end points no start reached are left out."""

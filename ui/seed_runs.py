@@ -6,6 +6,7 @@ from lab import seeds
 from optim_core.api import MAX_PATH_POINTS
 
 from . import cache
+from .fastfig import PrebuiltFigure
 from .i18n import t
 
 
@@ -22,3 +23,11 @@ def bands(frame, cfg, surface, runs) -> list:
     out = cache.seed_bands(cfg)
     frame.notes.caption(t("seeds_caption", n=cfg.n_seeds, first=cfg.seed, last=cfg.seed + cfg.n_seeds - 1))
     return out
+
+
+def band_chart(container, cfg, bands, labels, surface, text) -> None:
+    """The loss tab's mean loss over the seeds with its 10–90 % band (nothing without bands)."""
+    if bands:
+        container.markdown(t("seeds_band_title", n=cfg.n_seeds))
+        container.plotly_chart(PrebuiltFigure(cache.band_chart(cfg, bands, labels, surface, text)),
+                               config={"displaylogo": False})

@@ -77,3 +77,9 @@ def notes(cfg) -> list[config.Note]:
     if ss.get(_NOTES) and ss.get(_NOTES_FOR) == binding.schema().canonical(cfg):
         return ss[_NOTES]
     return []
+
+
+def open_in_playground(scene) -> None:
+    """Go to the Playground showing ``scene`` (a PlaygroundConfig): a grid cell's own run. Its URL
+    is decoded there like a pasted link, so the pages' shared settings become the scene's."""
+    st.switch_page("app_pages/playground.py", query_params=config.encode(scene))

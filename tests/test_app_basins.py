@@ -1,0 +1,61 @@
+"""The Basins page through streamlit.testing.v1.AppTest (no browser): both languages,
+refusals next to the widget, the URL round trip."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+TIMEOUT = 180
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def compiled_engine():
+    from lab.warmup import warm
+    warm()
+
+
+def open_page(page: str, query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page(f"app_pages/{page}.py")
+    for k in list(at.query_params):
+        del at.query_params[k]
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def specs(at) -> list:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def query_of(at) -> dict:
+    return {k: at.query_params[k] for k in at.query_params}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_basins_renders_both_maps_as_images(lang):
+    at = open_page("basins", {"lang": lang, "bas.res": "30"})
+    assert not at.exception and not at.error
+    (spec,) = specs(at)
+    assert len(spec["layout"]["images"]) == 2
+    assert all(im["source"].startswith("data:image/png;base64,") for im in spec["layout"]["images"])
+    assert len(json.dumps(spec)) < 1_500_000
+    table = " ".join(m.value for m in at.markdown)
+    assert ("share of starts" in table) if lang == "en" else ("起点占比" in table)
+
+
+def test_basins_at_the_largest_grid_stays_under_the_payload_limit():
+    at = open_page("basins", {"bas.res": "300", "steps": "100"})
+    assert not at.exception
+    assert len(at.get("plotly_chart")[0].proto.spec) < 1_500_000
+
+
+def test_basins_refuses_a_grid_too_heavy_next_to_its_size():
+    at = open_page("basins", {"bas.res": "300", "steps": "5000"})
+    assert not at.exception and any("more than one map may take" in e.value for e in at.error)
+
+
