@@ -56,8 +56,9 @@ def seed_bands(cfg: PlaygroundConfig) -> list[SeedBand]:
             continue
         with warnings.catch_warnings():          # steps after every run stopped: all NaN, said as NaN
             warnings.simplefilter("ignore", RuntimeWarning)
-            mean = np.nanmean(g.loss, axis=0)
-            low, high = np.nanquantile(g.loss, QUANTILES, axis=0)
-            path = np.nanmean(g.xy, axis=0)
+            stopped = np.isnan(g.loss).any()     # nanquantile is ~100× slower: only when a run stopped
+            mean = np.nanmean(g.loss, axis=0) if stopped else g.loss.mean(axis=0)
+            low, high = (np.nanquantile if stopped else np.quantile)(g.loss, QUANTILES, axis=0)
+            path = np.nanmean(g.xy, axis=0) if stopped else g.xy.mean(axis=0)
         out.append(SeedBand(oid, seeds, g.xy, g.loss, mean, low, high, path, int((g.status != 0).sum())))
     return out
