@@ -2,38 +2,12 @@
 refusals next to the widget, the URL round trip."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-TIMEOUT = 180
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+from .apptest_pages import compiled_engine, open_page, query_of, specs  # noqa: F401 (a fixture)
 
-
-@pytest.fixture(scope="module", autouse=True)
-def compiled_engine():
-    from lab.warmup import warm
-    warm()
-
-
-def open_page(page: str, query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    at.switch_page(f"app_pages/{page}.py")
-    for k in list(at.query_params):
-        del at.query_params[k]
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    return at.run()
-
-
-def specs(at) -> list:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-
-
-def query_of(at) -> dict:
-    return {k: at.query_params[k] for k in at.query_params}
+pytestmark = pytest.mark.usefixtures("compiled_engine")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
