@@ -34,3 +34,13 @@ def test_basins_refuses_a_grid_too_heavy_next_to_its_size():
     assert not at.exception and any("more than one map may take" in e.value for e in at.error)
 
 
+
+
+def test_both_grid_pages_take_a_typed_surface():
+    q = {"surface": "custom", "expr": "(x^2 - 1)^2 + y^2", "domain": "-2,2,-1.5,1.5"}
+    at = open_page("basins", {**q, "bas.res": "20"})
+    assert not at.exception and not at.error
+    table = " ".join(m.value for m in at.markdown)
+    assert table.count("minimum") >= 2            # its two stationary minima, found numerically, are basins
+    at = open_page("sweep", {**q, "sw.res": "10"})
+    assert not at.exception and not at.error and specs(at)
