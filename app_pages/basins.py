@@ -2,10 +2,9 @@
 import streamlit as st
 
 from lab import basins
-from lab.fields import fmt
 from ui import cache, grid_cache, page, present, state, toolbars
 from ui.fastfig import PrebuiltFigure
-from ui.i18n import figure_text, opt_name, t
+from ui.i18n import figure_text, t
 
 frame = page.start("basins", above=toolbars.basins_controls)
 bc, presenting = frame.cfg, frame.presenting
@@ -19,14 +18,7 @@ surf = cache.surface(bc.base.surface_key)
 maps = grid_cache.basin_maps(bc)
 
 
-def title(panel: int) -> str:
-    oid, hp = bc.settings[panel]
-    others = [o for i, o in enumerate(bc.settings) if i != panel]
-    differs = [k for k, v in hp.items() if k != "lr" and any(o[0] == oid and o[1].get(k) != v for o in others)]
-    return " · ".join([opt_name(oid), f"η={present.fmt_num(hp['lr'])}"] + [f"{k}={fmt(hp[k])}" for k in differs])
-
-
-titles = [title(i) for i in range(bc.n_panels)]
+titles = present.setting_titles(bc.settings)
 fig = grid_cache.basins_fig(bc, maps, surf, titles, figure_text(), presenting)
 event = frame.main.plotly_chart(PrebuiltFigure(fig), key="basins", on_select="rerun", selection_mode="points",
                                 config={"displaylogo": False, "scrollZoom": False, "displayModeBar": False})

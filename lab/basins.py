@@ -20,10 +20,10 @@ from typing import Iterator
 import numpy as np
 
 from optim_core import run_many
-from optim_core.catalogue import OPTIMIZERS
 
 from .compare import panel_rows
 from .config import PlaygroundConfig, custom_fallback, playground_rows
+from .race import run_options
 from .fields import Field, Note, Number, Schema, under
 
 DEFAULT_SURFACE = "himmelblau"          # four minima: the page's first picture should have basins
@@ -139,14 +139,11 @@ def basin_map(bc: BasinsConfig, panel: int, surf=None) -> BasinMap:
     base = bc.base
     surf = surf or base.surface_object()
     oid, hp = bc.settings[panel]
-    spec = OPTIMIZERS[oid]
     xs, ys = start_grid(surf.domain, bc.res)
     X, Y = np.meshgrid(xs, ys)
     starts = np.column_stack([X.ravel(), Y.ravel()])
     diag = diagonal(surf.domain)
-    batch = base.batch if surf.spec.finite_sum and base.batch > 0 else None
-    g = run_many(oid, surf, starts, base.steps, hp, schedule=base.schedule if spec.schedulable else None,
-                 grad_noise=base.noise, batch_size=batch, seed=base.seed, settle_tol=SETTLE * diag)
+    g = run_many(oid, surf, starts, base.steps, hp, settle_tol=SETTLE * diag, **run_options(base, oid, surf)[0])
     radius = bc.radius * diag
     labels = label_points(g.final_xy, g.status, surf.minima, radius)
     return BasinMap(oid, dict(hp), xs, ys, labels.reshape(X.shape), g.settled_step.reshape(X.shape), base.steps,
@@ -166,6 +163,4 @@ def playground_scene(bc: BasinsConfig, panel: int, start) -> PlaygroundConfig:
     """The Playground scene of one start of panel ``panel``."""
     oid, hp = bc.settings[panel]
     x0, x1, y0, y1 = bc.base.surface_object().domain
-    x, y = min(max(float(start[0]), x0), x1), min(max(float(start[1]), y0), y1)
-    return replace(bc.base, optimizers=(oid,), hyper={oid: dict(hp)}, lr_mode="own", start=(x, y), inside="",
-                   step=-1)
+    return bc.base.one_run(oid, hp, (min(max(float(start[0]), x0), x1), min(max(float(start[1]), y0), y1)))

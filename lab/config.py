@@ -9,7 +9,7 @@ default too and adds a :class:`Note`, which the page shows. Notes carry the para
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator
 
 import surfaces
@@ -85,6 +85,12 @@ class PlaygroundConfig:
 
     def surface_object(self) -> surfaces.Surface:
         return surfaces.from_key(self.surface_key)
+
+    def one_run(self, oid: str, hyper: dict, start=None) -> "PlaygroundConfig":
+        """This scene with only ``oid`` at ``hyper`` (its own lr; from ``start`` when given): what a
+        cell of a sweep or a start of a basin map opens in the Playground."""
+        more = {} if start is None else {"start": (float(start[0]), float(start[1]))}
+        return replace(self, optimizers=(oid,), hyper={oid: dict(hyper)}, lr_mode="own", inside="", step=-1, **more)
 
     @property
     def inside_optimizer(self) -> str:

@@ -49,21 +49,28 @@ def lane_hyper(cfg: PlaygroundConfig, oid: str) -> tuple[dict, tuple]:
     return hyper, tuple(notes)
 
 
+def run_options(cfg: PlaygroundConfig, oid: str, surface) -> tuple[dict, tuple]:
+    """The engine options of ``oid``'s runs in ``cfg``'s scene (schedule, noise, mini-batch, seed),
+    for ``run`` and ``run_many`` alike, and notes on what was dropped: an optimizer that takes no
+    schedule runs without one."""
+    schedule, notes = cfg.schedule, ()
+    if not OPTIMIZERS[oid].schedulable and (cfg.schedule.get("kind", "constant") != "constant"
+                                            or cfg.schedule.get("warmup", 0)):
+        schedule, notes = None, ("no_schedule",)
+    batch = cfg.batch if surface.spec.finite_sum and cfg.batch > 0 else None
+    return {"schedule": schedule, "grad_noise": cfg.noise, "batch_size": batch, "seed": cfg.seed}, notes
+
+
 def run_lanes(cfg: PlaygroundConfig) -> list[Lane]:
     """One Lane per selected optimizer, in the order selected."""
     surface = cfg.surface_object()
     lanes = []
     for oid in cfg.optimizers:
-        spec = OPTIMIZERS[oid]
         hyper, notes = lane_hyper(cfg, oid)
-        schedule = cfg.schedule
-        if not spec.schedulable and cfg.schedule.get("kind", "constant") != "constant" or (
-                not spec.schedulable and cfg.schedule.get("warmup", 0)):
-            schedule, notes = None, notes + ("no_schedule",)
-        batch = cfg.batch if surface.spec.finite_sum and cfg.batch > 0 else None
+        options, dropped = run_options(cfg, oid, surface)
+        notes += dropped
         try:
-            res = run(oid, surface, cfg.start, cfg.steps, hyper, schedule=schedule, grad_noise=cfg.noise,
-                      batch_size=batch, seed=cfg.seed)
+            res = run(oid, surface, cfg.start, cfg.steps, hyper, **options)
             lanes.append(Lane(oid, hyper, res, "", notes))
         except ValueError as e:
             lanes.append(Lane(oid, hyper, None, str(e), notes))

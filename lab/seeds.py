@@ -13,10 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from optim_core import run_many
-from optim_core.catalogue import OPTIMIZERS
 
 from .config import PlaygroundConfig
-from .race import lane_hyper
+from .race import lane_hyper, run_options
 
 QUANTILES = (0.1, 0.9)
 
@@ -34,24 +33,22 @@ class SeedBand:
     stopped: int                       # runs that diverged or escaped
 
 
-def stochastic(cfg: PlaygroundConfig) -> bool:
+def stochastic(cfg: PlaygroundConfig, surface) -> bool:
     """Whether the seed changes anything: gradient noise, or mini-batches of a finite sum."""
-    finite_sum = cfg.surface_object().spec.finite_sum
-    return cfg.noise > 0 or (finite_sum and cfg.batch > 0)
+    options = run_options(cfg, cfg.optimizers[0] if cfg.optimizers else "sgd", surface)[0]
+    return options["grad_noise"] > 0 or options["batch_size"] is not None
 
 
 def seed_bands(cfg: PlaygroundConfig) -> list[SeedBand]:
     """One band per selected optimizer over seeds cfg.seed … cfg.seed + n_seeds − 1."""
     surf = cfg.surface_object()
     seeds = cfg.seed + np.arange(cfg.n_seeds, dtype=np.int64)
-    batch = cfg.batch if surf.spec.finite_sum and cfg.batch > 0 else None
     out = []
     for oid in cfg.optimizers:
-        spec = OPTIMIZERS[oid]
         hyper, _ = lane_hyper(cfg, oid)
-        try:
-            g = run_many(oid, surf, cfg.start, cfg.steps, hyper, seeds=seeds, paths=True, grad_noise=cfg.noise,
-                         batch_size=batch, schedule=cfg.schedule if spec.schedulable else None)
+        try:   # ``seeds`` overrides the options' single seed
+            g = run_many(oid, surf, cfg.start, cfg.steps, hyper, seeds=seeds, paths=True,
+                         **run_options(cfg, oid, surf)[0])
         except ValueError:     # the single run says why on the page; nothing to band
             continue
         with warnings.catch_warnings():          # steps after every run stopped: all NaN, said as NaN

@@ -27,7 +27,7 @@ from optim_core.catalogue import OPTIMIZERS
 
 from .config import PlaygroundConfig, custom_fallback, default_inside, playground_rows
 from .fields import Choice, Field, Flag, Note, Number, Schema, under
-from .race import distances, lane_hyper
+from .race import distances, lane_hyper, run_options
 
 MODES = ("map", "line", "tune")
 METRICS = ("loss", "steps", "status")
@@ -226,11 +226,8 @@ def check(sc: SweepConfig) -> None:
 def _grid(base: PlaygroundConfig, oid: str, fixed: dict, grid: dict, surf) -> object:
     """``run_many`` of ``oid`` over the settings ``grid`` (name -> values), the other
     hyperparameters ``fixed``, on the base's scene (the same seed for every setting)."""
-    spec = OPTIMIZERS[oid]
-    schedule = base.schedule if spec.schedulable else None
-    batch = base.batch if surf.spec.finite_sum and base.batch > 0 else None
-    return run_many(oid, surf, base.start, base.steps, fixed, hyper_grid=grid, tol=base.tol, schedule=schedule,
-                    grad_noise=base.noise, batch_size=batch, seed=base.seed)
+    return run_many(oid, surf, base.start, base.steps, fixed, hyper_grid=grid, tol=base.tol,
+                    **run_options(base, oid, surf)[0])
 
 
 def _gap(loss, f_min):
@@ -465,9 +462,8 @@ def tuned_config(sc: SweepConfig, tuning: Tuning) -> PlaygroundConfig:
 def playground_scene(sc: SweepConfig, oid: str, setting: dict) -> PlaygroundConfig:
     """The Playground scene of one sweep setting: the base's, with only ``oid`` at ``setting``."""
     hp = dict(lane_hyper(sc.base, oid)[0], **setting)
-    spec = OPTIMIZERS[oid]
-    for h in spec.hyper:
+    for h in OPTIMIZERS[oid].hyper:
         if not h.is_choice:
             v = min(max(float(hp[h.name]), h.min), h.max)
             hp[h.name] = int(round(v)) if h.integer else v
-    return replace(sc.base, optimizers=(oid,), hyper={oid: hp}, lr_mode="own", inside="", step=-1)
+    return sc.base.one_run(oid, hp)

@@ -39,9 +39,9 @@ def test_bands_are_the_seeds_own_runs_with_the_same_seeds_for_every_optimizer():
 
 
 def test_a_scene_without_randomness_is_not_stochastic():
-    assert not seeds.stochastic(scene(seeds_on="1"))
-    assert seeds.stochastic(scene(noise="0.2"))
-    assert seeds.stochastic(scene(surface="noisy_bowl", batch="4"))
+    for q, want in (({"seeds_on": "1"}, False), ({"noise": "0.2"}, True), ({"surface": "noisy_bowl", "batch": "4"}, True)):
+        cfg = scene(**q)
+        assert seeds.stochastic(cfg, cfg.surface_object()) is want
 
 
 def test_the_map_draws_the_runs_faint_and_the_mean_path_dashed():

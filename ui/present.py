@@ -174,3 +174,14 @@ def basins_table(maps, titles, minima) -> list[dict]:
             out.append({t("col_panel"): title, t("bas_col_label"): what, t("bas_col_share"): f"{share:.1%}",
                         t("bas_col_settled"): fmt_num(m.mean_settled(label), 4)})
     return out
+
+
+def setting_titles(settings) -> list[str]:
+    """Titles of panels that each run one (optimizer id, hyper): the optimizer, its η, and what
+    differs from another panel of the same optimizer (GD η=0.01 vs GD η=0.1 momentum=…)."""
+    out = []
+    for i, (oid, hp) in enumerate(settings):
+        same = [h for j, (o, h) in enumerate(settings) if j != i and o == oid]
+        differs = [k for k, v in hp.items() if k != "lr" and any(h.get(k) != v for h in same)]
+        out.append(" · ".join([opt_name(oid), f"η={fmt_num(hp['lr'])}"] + [f"{k}={fmt(hp[k])}" for k in differs]))
+    return out

@@ -14,7 +14,7 @@ def bands(frame, cfg, surface, runs) -> list:
     """The seed bands to draw, or [] (with a note saying why when they were asked for)."""
     if not cfg.over_seeds or not runs:
         return []
-    if not seeds.stochastic(cfg):
+    if not seeds.stochastic(cfg, surface):
         frame.notes.info(t("seeds_deterministic"))
         return []
     if cfg.n_seeds * (cfg.steps + 1) > MAX_PATH_POINTS:

@@ -45,7 +45,7 @@ def show_map(frame, sc, text, presenting) -> None:
 def show_lines(frame, sc, text, presenting) -> None:
     curves = grid_cache.sweep_lines(sc)
     names = {oid: opt_name(oid) for oid in sc.base.optimizers}
-    edge = sweep.gd_edge(sc.base.surface_object()) if "sgd" in sc.base.optimizers and sc.x == "lr" else math.nan
+    edge = sweep.gd_edge(cache.surface(sc.base.surface_key)) if "sgd" in sc.base.optimizers and sc.x == "lr" else math.nan
     fig = grid_cache.sweep_lines_fig(sc, curves, edge, names, text, presenting)
     event = frame.main.plotly_chart(PrebuiltFigure(fig), key="sweep_lines", on_select="rerun",
                                     selection_mode="points", config=CHART)

@@ -16,6 +16,7 @@ from PIL import Image
 from lab.basins import DIVERGED, ESCAPED, OTHER
 
 from . import common as c
+from .palette import rgb as hex_rgb
 
 CLICK_N = 40
 # one colour per listed minimum (Paul Tol's "light" scheme: pale enough to shade, distinct in
@@ -27,11 +28,6 @@ SHADE = 0.6          # a run that settled only at the last step is this much dar
 
 def letter(i: int) -> str:
     return chr(ord("A") + i) if i < 26 else str(i + 1)
-
-
-def _rgb(hex_colour: str) -> np.ndarray:
-    h = hex_colour.lstrip("#")
-    return np.array([int(h[k:k + 2], 16) for k in (0, 2, 4)], dtype=np.float64)
 
 
 def label_colours(n_minima: int) -> dict:
@@ -47,7 +43,7 @@ def basin_png(label: np.ndarray, settled: np.ndarray, steps: int, n_minima: int)
     colours = label_colours(n_minima)
     rgb = np.zeros(label.shape + (3,))
     for lab, col in colours.items():
-        rgb[label == lab] = _rgb(col)
+        rgb[label == lab] = np.array(hex_rgb(col), dtype=np.float64)
     slow = np.clip(settled / max(1, steps), 0.0, 1.0)[..., None]
     shaded = ~np.isin(label, (DIVERGED, ESCAPED))[..., None]
     rgb = np.where(shaded, rgb * (1.0 - SHADE * slow), rgb)

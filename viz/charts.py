@@ -6,7 +6,7 @@ import math
 import numpy as np
 
 from . import common as c
-from .palette import colour
+from .palette import colour, rgb
 
 
 
@@ -127,8 +127,7 @@ def band_figure(bands, labels, *, f_min=math.nan, text=None, height=380):
 
 
 def _translucent(hex_colour: str, alpha: float) -> str:
-    h = hex_colour.lstrip("#")
-    r, g, b = (int(h[k:k + 2], 16) for k in (0, 2, 4))
+    r, g, b = rgb(hex_colour)
     return f"rgba({r},{g},{b},{alpha})"
 
 

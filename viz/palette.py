@@ -34,6 +34,12 @@ SYMBOLS = {
 assert set(COLOURS) == set(OPTIMIZERS) == set(SYMBOLS), "every optimizer needs a colour and a symbol"
 
 
+def rgb(hex_colour: str) -> tuple:
+    """"#RRGGBB" as (r, g, b), 0–255."""
+    h = hex_colour.lstrip("#")
+    return tuple(int(h[k:k + 2], 16) for k in (0, 2, 4))
+
+
 def colour(optimizer: str) -> str:
     return COLOURS[optimizer]
 
