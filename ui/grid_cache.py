@@ -49,61 +49,46 @@ def heavy_gate() -> HeavyGate:
     return HeavyGate(HEAVY_AT_ONCE)
 
 
-def _heavy(cached, key: str, cfg, n_runs: int):
-    """``cached(key, cfg)`` with a spinner once it takes longer than half a second (Streamlit's
-    spinner waits that long before it shows), and a note while other sessions' grids go first."""
+# what each kind of grid runs (``lab``); one cache for them all, keyed by kind and configuration
+_COMPUTE = {"map": sweep_lab.sweep_map, "lines": sweep_lab.sweep_lines, "tune": sweep_lab.tune,
+            "basins": basins_lab.basin_maps}
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _grid(kind: str, run_key: str, _cfg):
+    with heavy_gate().hold():
+        return _COMPUTE[kind](_cfg)
+
+
+def _run(kind: str, cfg, optimizers, n_runs: int):
+    """The ``kind`` grid of ``cfg`` (cached), once its optimizers' grid kernels are compiled, with
+    a spinner once it takes longer than half a second (Streamlit's spinner waits that long before
+    it shows), and a note while other sessions' grids go first."""
     from ui.i18n import t
+    ensure_kernels(optimizers, kinds=("grid",))
     waiting = st.empty()
     if heavy_gate().full:
         waiting.info(t("heavy_waiting"))
     with st.spinner(t("sw_working", n=n_runs), show_time=True):
-        out = cached(key, cfg)
+        out = _grid(kind, cfg.run_key(), cfg)
     waiting.empty()
     return out
 
 
 def sweep_map(sc):
-    ensure_kernels([sc.optimizer], kinds=("grid",))
-    return _heavy(_sweep_map, sc.run_key(), sc, sc.settings)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def _sweep_map(run_key: str, _sc):
-    with heavy_gate().hold():
-        return sweep_lab.sweep_map(_sc)
+    return _run("map", sc, [sc.optimizer], sc.settings)
 
 
 def sweep_lines(sc):
-    ensure_kernels(sc.base.optimizers, kinds=("grid",))
-    return _heavy(_sweep_lines, sc.run_key(), sc, sc.settings * len(sc.base.optimizers))
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def _sweep_lines(run_key: str, _sc):
-    with heavy_gate().hold():
-        return sweep_lab.sweep_lines(_sc)
+    return _run("lines", sc, sc.base.optimizers, sc.settings * len(sc.base.optimizers))
 
 
 def tuning(sc):
-    ensure_kernels(sc.base.optimizers, kinds=("grid",))
-    return _heavy(_tuning, sc.run_key(), sc, sc.settings * len(sc.base.optimizers))
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def _tuning(run_key: str, _sc):
-    with heavy_gate().hold():
-        return sweep_lab.tune(_sc)
+    return _run("tune", sc, sc.base.optimizers, sc.settings * len(sc.base.optimizers))
 
 
 def basin_maps(bc):
-    ensure_kernels([oid for oid, _ in bc.settings], kinds=("grid",))
-    return _heavy(_basin_maps, bc.run_key(), bc, bc.res * bc.res * bc.n_panels)
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def _basin_maps(run_key: str, _bc):
-    with heavy_gate().hold():
-        return basins_lab.basin_maps(_bc)
+    return _run("basins", bc, [oid for oid, _ in bc.settings], bc.res * bc.res * bc.n_panels)
 
 
 def sweep_map_fig(sc, m, marker, text, present):
