@@ -8,9 +8,11 @@ from ui.i18n import t
 st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide", initial_sidebar_state="expanded")
 
 PAGES = {"playground": ("app_pages/playground.py", ":material/landscape:"),
+         "lessons": ("app_pages/lessons.py", ":material/school:"),
          "compare": ("app_pages/compare.py", ":material/view_column:"),
          "sweep": ("app_pages/sweep.py", ":material/grid_on:"),
-         "basins": ("app_pages/basins.py", ":material/bubble_chart:")}
+         "basins": ("app_pages/basins.py", ":material/bubble_chart:"),
+         "reference": ("app_pages/reference.py", ":material/menu_book:")}
 
 page = st.navigation([st.Page(path, title=t("page_" + pid), icon=icon, default=(pid == "playground"), url_path=pid)
                       for pid, (path, icon) in PAGES.items()])

@@ -17,9 +17,11 @@ The record and the measuring helpers the chapters' ``measure`` functions are mad
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from .fields import Choice, Field, Flag, Note, Schema
+from .compare import CompareConfig
+from .config import LANGS
+from .fields import Choice, Field, Flag, Note, Number, Schema
 from .lesson_book import CHAPTER_LESSONS, CHAPTERS
 from .lesson_book.kit import FIGURES, Lesson  # noqa: F401 (the record, for whoever reads LESSONS)
 
@@ -38,13 +40,23 @@ def neighbours(lesson_id: str) -> tuple:
     return (ids[i - 1] if i > 0 else "", ids[i + 1] if i + 1 < len(ids) else "")
 
 
+EMA_BETA = (0.9, 0.0, 0.999)        # the EMA chart's β: default, min, max
+
+
+def base_scene(lesson: Lesson):
+    """The Playground configuration of a lesson's scene (a Compare scene's base)."""
+    return lesson.scene.base if isinstance(lesson.scene, CompareConfig) else lesson.scene
+
+
 @dataclass
 class LessonsConfig:
-    """What the Lessons page shows: the lesson, and the page's own few controls."""
+    """What the Lessons page shows: the lesson, and its special figure's own controls (the EMA
+    chart's β, the point whose Hessian is read out)."""
     lang: str = None
     lesson: str = None
     present: bool = None
-    extra: dict = field(default_factory=dict)
+    ema_beta: float = None
+    point: tuple = None
 
     def __post_init__(self):
         LESSON_PAGE.complete(self)
@@ -58,18 +70,43 @@ class LessonsConfig:
 
 
 def lessons_rows(v):
-    from .config import LANGS
+    """The Lessons page's settings: the language, the lesson, presentation mode, and the controls
+    of the lesson's special figure (they apply only to a lesson that has that figure)."""
     yield Field("lang", "lang", "en", Choice(LANGS), view=True)
-    yield Field("lesson", "lesson", LESSONS[0].id if LESSONS else "", Choice(tuple(BY_ID)))
+    yield Field("lesson", "lesson", LESSONS[0].id, Choice(tuple(BY_ID)))
+    lesson = BY_ID[v["lesson"]]
     yield Field("present", "present", False, Flag(), view=True)
+    yield Field("ema.beta", "ema_beta", EMA_BETA[0], Number(*EMA_BETA[1:]), view=True, applies=lesson.figure == "ema")
+    scene = base_scene(lesson)
+    x0, x1, y0, y1 = scene.surface_object().domain
+    start, hessian = scene.start, lesson.figure == "hessian"
+    yield Field("pt.x", "point.0", float(start[0]), Number(x0, x1), view=True, applies=hessian)
+    yield Field("pt.y", "point.1", float(start[1]), Number(y0, y1), view=True, applies=hessian)
 
 
 LESSON_PAGE = Schema(lessons_rows, lambda d: LessonsConfig(**d))
 
 
 def decode(query) -> tuple[LessonsConfig, list[Note]]:
+    """The Lessons page's configuration a query describes, and notes on what was not used. Never
+    raises."""
     return LESSON_PAGE.decode(query)
 
 
 def encode(cfg: LessonsConfig) -> dict:
     return LESSON_PAGE.encode(cfg)
+
+
+def markdown_table(lang: str = "en") -> str:
+    """The course as a Markdown table (number, id, title, what was measured): the README's table
+    of lessons is this, pasted (``python -m lab.lessons``)."""
+    lines = ["| # | id | lesson | measured with the lesson's own settings |", "|---|---|---|---|"]
+    for i, lesson in enumerate(LESSONS, 1):
+        holds, sentence = lesson.check(lang=lang)
+        mark = "" if holds else " (does not hold!)"
+        lines.append(f"| {i} | `{lesson.id}` | {lesson.text(lang)['title']} | {sentence}{mark} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown_table())

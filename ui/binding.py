@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lab import basins, compare, config, sweep
+from lab import basins, compare, config, lessons, reference, sweep
 from lab.fields import Field, Schema, lookup
 
 SCHEMAS: dict[str, Schema] = {"playground": config.PLAYGROUND, "compare": compare.COMPARE,
-                              "sweep": sweep.SWEEP, "basins": basins.BASINS}
+                              "sweep": sweep.SWEEP, "basins": basins.BASINS,
+                              "lessons": lessons.LESSON_PAGE, "reference": reference.REFERENCE}
 PAGE = "_url_page"          # the page this session is on (written by ui.state)
 _ROWS = "_rows"             # this run's rows, by key
 _MISSING = object()

@@ -165,10 +165,13 @@ def panel_settings(prefix: str = "cmp", title: str = "cmp_panel"):
 
 def for_page(page: str):
     """The sidebar of ``page``: Compare's "settings" mode and the Basins page put the optimizers
-    in their panels."""
+    in their panels; the Lessons and Reference pages have only the presentation switch."""
     if page == "compare" and binding.value("cmp.mode") == "settings":
         return shared(optimizers=False, extra=panel_settings)
     if page == "basins":
         return shared(optimizers=False, extra=lambda: panel_settings("bas", "bas_panel"), start=False)
+    if page in ("lessons", "reference"):      # a lesson's scene is its own: only the presentation switch
+        setting("present", t("present"), container=st.sidebar, help=t("present_help"))
+        return None
     return shared()
 

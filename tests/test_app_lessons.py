@@ -1,0 +1,80 @@
+"""The Lessons page through streamlit.testing.v1.AppTest (no browser): every lesson renders in both
+languages with its measured claim, its special figure, and a link that opens its scene."""
+from __future__ import annotations
+
+import pytest
+
+from lab import compare, config, lessons
+
+from .apptest_pages import compiled_engine, open_page, query_of, specs  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.usefixtures("compiled_engine")
+IDS = [lesson.id for lesson in lessons.LESSONS]
+
+
+def _texts(at) -> str:
+    return " ".join([m.value for m in at.markdown] + [m.value for m in at.success] + [m.value for m in at.info]
+                    + [m.value for m in at.caption])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("lesson_id", IDS)
+def test_every_lesson_renders_with_its_claim_in_both_languages(lesson_id, lang):
+    lesson = lessons.BY_ID[lesson_id]
+    at = open_page("lessons", {"lesson": lesson_id, "lang": lang})
+    assert not at.exception and not at.error
+    text = _texts(at)
+    assert lesson.text(lang)["title"] in text
+    holds, sentence = lesson.check(lang=lang)
+    assert holds and sentence in " ".join(m.value for m in at.success)
+    figures = specs(at)
+    assert figures and all(f["data"] for f in figures)
+    if lesson.figure == "hessian":
+        assert any(tr.get("name") == "pick" for tr in figures[0]["data"])
+    if lesson.figure == "convexity":
+        assert any(len(f["layout"].get("images", [])) >= 4 for f in figures)
+
+
+@pytest.mark.parametrize("lesson_id", IDS)
+def test_the_open_link_carries_the_lessons_scene(lesson_id):
+    lesson = lessons.BY_ID[lesson_id]
+    at = open_page("lessons", {"lesson": lesson_id})
+    (link,) = [p for p in at.get("page_link") if p.proto.page.endswith(f"{lesson.page}.py")
+               or "open" in p.proto.label.lower()]
+    codec = compare if lesson.page == "compare" else config
+    target = codec.encode(lesson.scene)
+    query = dict(link.proto.query_string and [kv.split("=", 1) for kv in link.proto.query_string.split("&")] or [])
+    decoded, notes = codec.decode(query)
+    assert notes == [] and decoded == lesson.scene and query.keys() >= target.keys()
+
+
+def test_a_bad_lesson_id_falls_back_to_the_first_lesson_with_a_note():
+    at = open_page("lessons", {"lesson": "no-such-lesson"})
+    assert not at.exception
+    assert query_of(at).get("lesson") is None            # the default: not written
+    assert any("lesson" in w.value for w in at.warning)
+    assert lessons.LESSONS[0].text("en")["title"] in _texts(at)
+
+
+def test_next_walks_the_course():
+    at = open_page("lessons", {"lesson": IDS[0]})
+    at.button(key="lesson_next").click().run()
+    assert query_of(at).get("lesson") == IDS[1]
+
+
+def test_presentation_mode_shows_the_figure_and_claim_without_the_controls():
+    at = open_page("lessons", {"lesson": IDS[1], "present": "1"})
+    assert not at.exception
+    assert specs(at) and at.success
+    assert not [b for b in at.button if b.key in ("lesson_prev", "lesson_next")]
+
+
+def test_the_reference_lists_every_optimizer_with_its_paper_in_both_languages():
+    from optim_core.catalogue import OPTIMIZERS
+    for lang in ("en", "zh"):
+        at = open_page("reference", {"lang": lang, "opt": "adam"})
+        assert not at.exception and not at.error
+        assert len(at.expander) == len(OPTIMIZERS)
+        text = " ".join(m.value for m in at.markdown)
+        assert "1412.6980" in text                       # Adam's arXiv id, from the catalogue
+        assert len(at.latex) >= len(OPTIMIZERS)
