@@ -24,17 +24,19 @@ import numpy as np
 # ---------------------------------------------------------------------------------------------
 _ADAM = {"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
 DEFAULTS = {
-    "sgd": {"lr": 0.01},
+    "sgd": {"lr": 0.01, "weight_decay": 0.0},
     "momentum": {"lr": 0.01, "momentum": 0.9, "dampening": 0.0, "form": "classic"},
     "nag": {"lr": 0.01, "momentum": 0.9, "variant": "notes"},
     "asgd": {"lr": 0.01, "alpha": 0.99, "t0": 10},
     "rprop": {"lr": 0.01, "eta_minus": 0.5, "eta_plus": 1.2, "step_min": 1e-6, "step_max": 50.0},
-    "adagrad": {"lr": 0.1, "lr_decay": 0.0, "initial_accumulator_value": 0.0, "eps": 1e-10},
+    "adagrad": {"lr": 0.1, "lr_decay": 0.0, "initial_accumulator_value": 0.0, "eps": 1e-10,
+                "eps_placement": "outside"},
     "adadelta": {"lr": 1.0, "rho": 0.9, "eps": 1e-6},
-    "rmsprop": {"lr": 0.01, "alpha": 0.99, "eps": 1e-8, "momentum": 0.0, "centered": False},
-    "adam": {**_ADAM, "weight_decay": 0.0},
-    "amsgrad": {**_ADAM, "weight_decay": 0.0},
-    "adamw": {**_ADAM, "weight_decay": 0.01},
+    "rmsprop": {"lr": 0.01, "alpha": 0.99, "eps": 1e-8, "momentum": 0.0, "centered": False,
+                "eps_placement": "outside"},
+    "adam": {**_ADAM, "weight_decay": 0.0, "bias_correction": True},
+    "amsgrad": {**_ADAM, "weight_decay": 0.0, "bias_correction": True},
+    "adamw": {**_ADAM, "weight_decay": 0.01, "bias_correction": True},
     "nadam": {**_ADAM, "momentum_decay": 0.004, "variant": "notes"},
     "radam": {**_ADAM, "threshold": 5.0},
     "newton": {"lr": 1.0, "damping": 0.0},
@@ -269,11 +271,13 @@ def _start(start):
 # First-order rules
 # ---------------------------------------------------------------------------------------------
 def ref_sgd(grad, start, steps, hyper, lr_fn, *, stop=None, **_):
-    """θ_t = θ_{t−1} − η_t g_t.  eff_lr = η_t."""
+    """torch.optim.SGD(weight_decay=wd): θ_t = θ_{t−1} − η_t(g_t + wd·θ_{t−1}).
+    grad = g_t (before decay), eff_lr = η_t."""
+    wd = _hp("sgd", hyper)["weight_decay"]
     th, tr = _start(start), RefTrace(start, stop)
     for t in range(1, steps + 1):
         g, eta = grad(th), lr_fn(t)
-        th = th - eta * g
+        th = th - eta * (g + wd * th if wd else g)
         if tr.push(th, grad=g, lr=eta, eff_lr=[eta, eta]):
             break
     return tr
@@ -405,8 +409,9 @@ def ref_rprop(grad, start, steps, hyper, lr_fn, *, stop=None, **_):
 
 def ref_adagrad(grad, start, steps, hyper, lr_fn, *, stop=None, underflow=0.0, **_):
     """torch.optim.Adagrad: clr_t = η_t/(1 + (t−1)·lr_decay); G_t = G_{t−1} + g_t²
-    (G_0 = initial_accumulator_value); θ_t = θ_{t−1} − clr_t·g_t/(√G_t + ε).
-    second_moment = G, eff_lr = clr_t/(√G_t + ε)."""
+    (G_0 = initial_accumulator_value); θ_t = θ_{t−1} − clr_t·g_t/D with D = √G_t + ε, or
+    D = √(G_t + ε) when eps_placement is "inside" (the notes).
+    second_moment = G, eff_lr = clr_t/D."""
     h = _hp("adagrad", hyper)
     th, tr = _start(start), RefTrace(start, stop)
     G = np.full(2, float(h["initial_accumulator_value"]))
@@ -414,7 +419,10 @@ def ref_adagrad(grad, start, steps, hyper, lr_fn, *, stop=None, underflow=0.0, *
         g, eta = grad(th), lr_fn(t)
         clr = eta / (1 + (t - 1) * h["lr_decay"])
         G = G + _sq(g, underflow)
-        denom = np.sqrt(G) + h["eps"]
+        if h["eps_placement"] == "inside":
+            denom = np.sqrt(G + h["eps"])
+        else:
+            denom = np.sqrt(G) + h["eps"]
         th = th - clr * g / denom
         if tr.push(th, grad=g, lr=eta, eff_lr=clr / denom, second_moment=G):
             break
@@ -443,7 +451,8 @@ def ref_adadelta(grad, start, steps, hyper, lr_fn, *, stop=None, underflow=0.0, 
 
 def ref_rmsprop(grad, start, steps, hyper, lr_fn, *, stop=None, underflow=0.0, **_):
     """torch.optim.RMSprop: v_t = αv_{t−1} + (1−α)g_t²;
-    centered: ḡ_t = ḡ_{t−1} + (1−α)(g_t − ḡ_{t−1}), D = √(v_t − ḡ_t²) + ε; else D = √v_t + ε.
+    centered: ḡ_t = ḡ_{t−1} + (1−α)(g_t − ḡ_{t−1}), D = √(v_t − ḡ_t²) + ε; else D = √v_t + ε;
+    eps_placement "inside" (the notes): D = √(v_t − ḡ_t² + ε), resp. √(v_t + ε).
     μ > 0: b_t = μb_{t−1} + g_t/D, θ_t = θ_{t−1} − η_t b_t; else θ_t = θ_{t−1} − η_t g_t/D.
     velocity = b (0 without momentum), second_moment = v, eff_lr = η_t/D."""
     h = _hp("rmsprop", hyper)
@@ -453,11 +462,12 @@ def ref_rmsprop(grad, start, steps, hyper, lr_fn, *, stop=None, underflow=0.0, *
     for t in range(1, steps + 1):
         g, eta = grad(th), lr_fn(t)
         v = a * v + (1 - a) * _sq(g, underflow)
+        inside = h["eps_placement"] == "inside"
         if h["centered"]:
             gbar = gbar + (1 - a) * (g - gbar)
-            D = np.sqrt(v - gbar * gbar) + eps
+            D = np.sqrt(v - gbar * gbar + eps) if inside else np.sqrt(v - gbar * gbar) + eps
         else:
-            D = np.sqrt(v) + eps
+            D = np.sqrt(v + eps) if inside else np.sqrt(v) + eps
         if mu > 0:
             b = mu * b + g / D
             th = th - eta * b
@@ -474,6 +484,7 @@ def _adam_like(name, grad, start, steps, hyper, lr_fn, stop, underflow, *, amsgr
     first and g' = g_t.  m_t = β1 m + (1−β1)g'; v_t = β2 v + (1−β2)g'²;
     amsgrad: v̂_t = max(v̂_{t−1}, v_t) replaces v_t below.
     D = √v_t/√(1−β2^t) + ε; θ_t = θ − (η_t/(1−β1^t))·m_t/D.
+    bias_correction False (no torch equivalent): D = √v_t + ε; θ_t = θ − η_t·m_t/D.
     grad = g_t (before decay), velocity = m, second_moment = v (v̂ for amsgrad), eff_lr = η_t/D."""
     h = _hp(name, hyper)
     b1, b2, eps, wd = h["beta1"], h["beta2"], h["eps"], h["weight_decay"]
@@ -490,8 +501,12 @@ def _adam_like(name, grad, start, steps, hyper, lr_fn, stop, underflow, *, amsgr
         v = b2 * v + (1 - b2) * _sq(gp, underflow)
         vmax = np.maximum(vmax, v)
         second = vmax if amsgrad else v
-        D = np.sqrt(second) / math.sqrt(1 - b2 ** t) + eps
-        th = th - (eta / (1 - b1 ** t)) * m / D
+        if h["bias_correction"]:
+            D = np.sqrt(second) / math.sqrt(1 - b2 ** t) + eps
+            th = th - (eta / (1 - b1 ** t)) * m / D
+        else:
+            D = np.sqrt(second) + eps
+            th = th - eta * m / D
         if tr.push(th, grad=g, lr=eta, eff_lr=eta / D, velocity=m, second_moment=second):
             break
     return tr

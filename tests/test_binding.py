@@ -71,8 +71,9 @@ def test_reset_of_a_compare_panel_takes_its_new_optimizers_defaults():
     st.session_state["w:cmp.p2.opt"] = "adam"
     binding.reset("cmp.p2")
     cc = binding.read()
-    assert cc.settings[1] == ("adam", {"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-08, "weight_decay": 0.0})
-    assert cc.settings[0] == ("sgd", {"lr": 0.01})
+    assert cc.settings[1] == ("adam", {"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-08, "weight_decay": 0.0,
+                                       "bias_correction": True})
+    assert cc.settings[0] == ("sgd", {"lr": 0.01, "weight_decay": 0.0})
 
 
 def test_field_gives_the_range_the_current_values_make():

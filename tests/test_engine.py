@@ -72,6 +72,33 @@ def test_every_optimizer_reports_its_diagnostics(oid):
     assert ("raw_xy" in res.extra) == (oid == "asgd")
 
 
+# ---------- catalogue metadata ----------
+
+@pytest.mark.parametrize("oid", list(OPTIMIZERS))
+def test_catalogue_metadata_is_usable(oid):
+    """Every optimizer cites a source with an identifier; every variant rule belongs to a value
+    of one of its choice hyperparameters; the notes' defaults are valid settings that differ."""
+    import re
+    from optim_core.api import resolve_hyper
+    spec = OPTIMIZERS[oid]
+    assert re.search(r"arXiv:\d{4}\.\d{4,5}|doi:10\.\d{4,9}/\S+|https://\S+|no DOI", spec.paper), spec.paper
+    values = [c for h in spec.hyper if h.is_choice for c in h.choices]
+    for key in spec.variant_rules:
+        assert any(key == c and type(key) is type(c) for c in values), key
+    defaults = spec.defaults()
+    resolve_hyper(spec, spec.notes_defaults)          # raises on a bad name or value
+    for name, value in spec.notes_defaults.items():
+        assert value != defaults[name], (oid, name)
+
+
+def test_the_notes_defaults_the_lessons_rely_on():
+    assert OPTIMIZERS["rmsprop"].notes_defaults["alpha"] == 0.9
+    assert OPTIMIZERS["adam"].notes_defaults["lr"] == 0.001
+    assert OPTIMIZERS["adagrad"].notes_defaults["lr"] == 0.01
+    assert {o: OPTIMIZERS[o].notes_defaults.get("eps_placement") for o in ("adagrad", "rmsprop")} == \
+        {"adagrad": "inside", "rmsprop": "inside"}
+
+
 def test_adam_effective_step_size_is_per_coordinate():
     res = run("adam", "valley", (-5.0, -2.0), 50, {"lr": 0.1})
     eff = res.extra["eff_lr"]

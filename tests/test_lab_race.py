@@ -20,7 +20,7 @@ def test_classroom_race_runs_every_optimizer():
 
 def test_shared_lr_is_applied_and_clipped_to_each_range():
     cfg = PlaygroundConfig(optimizers=("sgd", "newton", "adadelta"), lr_mode="shared", shared_lr=5.0)
-    assert lane_hyper(cfg, "sgd") == ({"lr": 5.0}, ())
+    assert lane_hyper(cfg, "sgd") == ({"lr": 5.0, "weight_decay": 0.0}, ())
     hyper, notes = lane_hyper(cfg, "newton")
     assert hyper["lr"] == 2.0 and notes == ("lr_clipped",)
     cfg = PlaygroundConfig(optimizers=("adadelta",), lr_mode="shared", shared_lr=1e-4)

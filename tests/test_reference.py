@@ -48,6 +48,7 @@ def SADDLE(lr):
 
 CASES = [
     Case("sgd", "sgd", {"lr": 0.01}, BEALE_SMALL),
+    Case("sgd-wd", "sgd", {"lr": 0.02, "weight_decay": 0.3}, BEALE_SMALL),
     Case("momentum-classic", "momentum", {"lr": 0.01, "momentum": 0.9},
          {**BEALE_SMALL, **SADDLE(0.001)}),
     Case("momentum-classic-dampening", "momentum", {"lr": 0.02, "momentum": 0.8, "dampening": 0.3},
@@ -72,6 +73,9 @@ CASES = [
     Case("adagrad", "adagrad", {"lr": 0.1}),
     Case("adagrad-decay-init", "adagrad", {"lr": 0.3, "lr_decay": 0.01, "initial_accumulator_value": 0.5,
                                            "eps": 1e-10}),
+    Case("adagrad-inside", "adagrad", {"lr": 0.1, "eps_placement": "inside"}),
+    Case("adagrad-inside-eps", "adagrad", {"lr": 0.3, "lr_decay": 0.01, "initial_accumulator_value": 0.5,
+                                           "eps": 0.05, "eps_placement": "inside"}),
     Case("adadelta", "adadelta", {}, SADDLE(0.1)),
     Case("adadelta-rho", "adadelta", {"lr": 2.0, "rho": 0.95, "eps": 1e-5}, SADDLE(0.05)),
     Case("rmsprop", "rmsprop", {"lr": 0.01}),
@@ -82,12 +86,23 @@ CASES = [
     # keeps that below 1e-12.
     Case("rmsprop-centered-momentum", "rmsprop", {"lr": 0.003, "alpha": 0.95, "momentum": 0.5,
                                                   "centered": True}),
+    Case("rmsprop-inside", "rmsprop", {"lr": 0.01, "eps": 1e-3, "eps_placement": "inside"}),
+    Case("rmsprop-centered-inside", "rmsprop", {"lr": 0.01, "eps": 1e-3, "centered": True,
+                                                "eps_placement": "inside"}),
+    Case("rmsprop-centered-momentum-inside", "rmsprop", {"lr": 0.003, "alpha": 0.95, "momentum": 0.5,
+                                                         "eps": 1e-3, "centered": True,
+                                                         "eps_placement": "inside"}),
     Case("adam", "adam", {"lr": 0.01}),
     Case("adam-wd", "adam", {"lr": 0.02, "beta1": 0.8, "beta2": 0.99, "weight_decay": 0.1}),
     Case("amsgrad", "amsgrad", {"lr": 0.01}),
     Case("amsgrad-wd", "amsgrad", {"lr": 0.02, "beta2": 0.9, "weight_decay": 0.05}),
     Case("adamw", "adamw", {"lr": 0.01}),
     Case("adamw-wd", "adamw", {"lr": 0.02, "weight_decay": 0.2}),
+    Case("adam-uncorrected", "adam", {"lr": 0.01, "bias_correction": False}),
+    Case("adam-wd-uncorrected", "adam", {"lr": 0.02, "beta1": 0.8, "beta2": 0.99, "weight_decay": 0.1,
+                                         "bias_correction": False}),
+    Case("amsgrad-uncorrected", "amsgrad", {"lr": 0.01, "bias_correction": False}),
+    Case("adamw-uncorrected", "adamw", {"lr": 0.02, "weight_decay": 0.2, "bias_correction": False}),
     Case("nadam-notes", "nadam", {"lr": 0.01, "variant": "notes"}),
     Case("nadam-pytorch", "nadam", {"lr": 0.01, "variant": "pytorch"}),
     Case("nadam-pytorch-psi", "nadam", {"lr": 0.02, "momentum_decay": 0.05, "variant": "pytorch"}),
@@ -185,6 +200,31 @@ def test_every_optimizer_and_variant_is_in_the_table():
     covered = {(c.optimizer, ref.rule_for(c.optimizer, c.hyper)) for c in CASES}
     assert {o for o, _ in covered} == set(OPTIMIZERS)
     assert {r for _, r in covered} == set(ref.RULES.values())
+
+
+# Each option of the table above against its default: the option must change the reference run
+# (else the rows above would not test it). (case id, the hyperparameter, its default)
+# Not "adagrad-inside": with ε = 1e-10 and G_t ≫ ε the two placements agree to ~1e-10 here.
+OPTION_CASES = [("sgd-wd", "weight_decay", 0.0),
+                ("adagrad-inside-eps", "eps_placement", "outside"),
+                ("rmsprop-inside", "eps_placement", "outside"),
+                ("rmsprop-centered-inside", "eps_placement", "outside"),
+                ("rmsprop-centered-momentum-inside", "eps_placement", "outside"),
+                ("adam-uncorrected", "bias_correction", True),
+                ("adam-wd-uncorrected", "bias_correction", True),
+                ("amsgrad-uncorrected", "bias_correction", True),
+                ("adamw-uncorrected", "bias_correction", True)]
+
+
+@pytest.mark.parametrize("cid,name,default", OPTION_CASES, ids=[c for c, _, _ in OPTION_CASES])
+def test_each_option_changes_the_run(cid, name, default):
+    case = next(c for c in CASES if c.id == cid)
+    for surface in SURFACES:
+        hyper = case.hyper_on(surface)
+        with_option = ref.reference_run(case.optimizer, surface, None, STEPS, hyper)
+        without = ref.reference_run(case.optimizer, surface, None, STEPS, {**hyper, name: default})
+        assert (with_option.xy.shape != without.xy.shape
+                or not np.allclose(with_option.xy, without.xy, rtol=1e-6, atol=0)), f"{cid} on {surface}"
 
 
 def test_reference_defaults_match_the_catalogue():
@@ -295,9 +335,13 @@ def test_rprop_lr_column_is_constant():
 UNDERFLOW_CASES = [
     ("adagrad", {"lr": 0.01}, 2e-8),   # g_x² = 1e-8 at the start: keep u off that boundary
     ("adagrad", {"lr": 0.01, "initial_accumulator_value": 1e-6}, 2e-7),
+    ("adagrad", {"lr": 0.01, "eps": 1e-6, "eps_placement": "inside"}, 2e-8),
     ("adadelta", {"lr": 1.0, "eps": 1e-6}, 1e-7),
     ("rmsprop", {"lr": 0.001}, 5e-8),
     ("rmsprop", {"lr": 0.001, "centered": True, "momentum": 0.5, "eps": 1e-3}, 5e-8),
+    ("rmsprop", {"lr": 0.001, "eps": 1e-6, "eps_placement": "inside"}, 5e-8),
+    ("rmsprop", {"lr": 0.001, "centered": True, "eps": 1e-6, "eps_placement": "inside"}, 5e-8),
+    ("adam", {"lr": 0.001, "eps": 1e-3, "bias_correction": False}, 5e-8),
     ("adam", {"lr": 0.001, "eps": 1e-3}, 5e-8),
     ("amsgrad", {"lr": 0.001, "eps": 1e-3}, 5e-8),
     ("adamw", {"lr": 0.001, "eps": 1e-3}, 5e-8),
@@ -328,6 +372,51 @@ def test_underflow_is_strict(optimizer):
     res = run(optimizer, "saddle", (-0.5, 0.25), STEPS, {"lr": 0.01}, underflow=0.25)
     assert res.extra["second_moment"][0, 1] > 0
     compare(res, want, optimizer, f"{optimizer}/saddle/underflow=0.25")
+
+
+@pytest.mark.parametrize("optimizer", ["adagrad", "rmsprop"])
+def test_eps_placement_sets_the_step_when_every_square_is_flushed(optimizer):
+    """From (0.02, 0.001) on the valley g_1 = (0.004, 0.004), g² = 1.6e-5 < u = 6.1e-5 (float16's
+    smallest normal): the accumulator stays 0, so the denominator is ε outside the root and √ε
+    inside it, and the first step outside is 1/√ε larger (1e5 for AdaGrad's ε = 1e-10, 1e4 for
+    RMSProp's 1e-8): outside, the run leaves the map at once."""
+    eps = ref.DEFAULTS[optimizer]["eps"]
+    start, u = (0.02, 0.001), 6.1e-5
+    first = {}
+    for placement in ("outside", "inside"):
+        hyper = {"eps_placement": placement}
+        res = run(optimizer, "valley", start, 20, hyper, underflow=u)
+        compare(res, ref.reference_run(optimizer, "valley", start, 20, hyper, underflow=u),
+                optimizer, f"{optimizer}/{placement}/underflow")
+        assert res.extra["second_moment"][0].tolist() == [0.0, 0.0]
+        first[placement] = np.abs(res.extra["update"][0])
+    ratio = first["outside"] / first["inside"]
+    np.testing.assert_allclose(ratio, 1 / np.sqrt(eps), rtol=1e-6)
+    assert np.all((1e4 <= ratio) & (ratio <= 1.0001e5))
+    assert run(optimizer, "valley", start, 20, {"eps_placement": "outside"}, underflow=u).status != "ok"
+
+
+def test_adam_without_bias_correction_starts_with_a_longer_step():
+    """Step 1: m = (1−β₁)g, v = (1−β₂)g², so uncorrected the step is η(1−β₁)/√(1−β₂) ≈ 3.16η per
+    coordinate (ε aside), corrected it is η: the correction makes the first steps lr-sized."""
+    hyper = {"lr": 0.01}
+    on = run("adam", "valley", (-5.0, -2.0), 1, hyper)
+    off = run("adam", "valley", (-5.0, -2.0), 1, {**hyper, "bias_correction": False})
+    b1, b2 = ref.DEFAULTS["adam"]["beta1"], ref.DEFAULTS["adam"]["beta2"]
+    np.testing.assert_allclose(np.abs(on.extra["update"][0]), [0.01, 0.01], rtol=1e-6)
+    np.testing.assert_allclose(np.abs(off.extra["update"][0]), 0.01 * (1 - b1) / np.sqrt(1 - b2), rtol=1e-6)
+
+
+@pytest.mark.parametrize("surface", ["valley", "beale", "noisy_bowl"])
+def test_sgd_weight_decay_is_gradient_descent_on_the_l2_regularised_loss(surface):
+    """SGD with weight decay λ follows SGD on f + ½λ‖θ‖² (whose gradient is ∇f + λθ)."""
+    wd, lr = 0.2, {"beale": 1e-3}.get(surface, 0.05)
+    surf = ref.make_surface(surface)
+    res = run("sgd", surface, surf.start, STEPS, {"lr": lr, "weight_decay": wd})
+    tr = ref.ref_sgd(lambda th: surf.grad(th) + wd * th, surf.start, STEPS, {"lr": lr}, lambda t: lr,
+                     stop=ref.escape_check(surf))
+    assert tr.status == res.status == "ok"
+    _close(res.xy, tr.xy, f"sgd + weight decay on {surface} against SGD on f + λ/2‖θ‖²")
 
 
 def test_underflow_leaves_sgd_alone():
@@ -398,6 +487,11 @@ def test_bfgs_long_backtracking(lr, steps):
 # --------------------------------------------------------------------------------------------
 REPLAY_CASES = [
     ("sgd", {"lr": 0.05}, "valley", dict(grad_noise=0.5, seed=3)),
+    ("sgd", {"lr": 0.05, "weight_decay": 0.1}, "noisy_bowl", dict(batch_size=10, seed=3)),
+    ("adagrad", {"lr": 0.2, "eps": 1e-3, "eps_placement": "inside"}, "saddle", dict(grad_noise=0.1, seed=7)),
+    ("rmsprop", {"lr": 0.01, "centered": True, "eps": 1e-3, "eps_placement": "inside"}, "beale",
+     dict(grad_noise=0.3, seed=4)),
+    ("adam", {"lr": 0.02, "bias_correction": False}, "noisy_bowl", dict(batch_size=16, seed=2)),
     ("momentum", {"lr": 0.02}, "noisy_bowl", dict(batch_size=10, seed=1)),
     ("adam", {"lr": 0.02, "weight_decay": 0.1}, "noisy_bowl", dict(batch_size=16, seed=2)),
     ("rmsprop", {"lr": 0.01, "centered": True}, "beale", dict(grad_noise=0.3, seed=4)),

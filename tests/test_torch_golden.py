@@ -1,9 +1,9 @@
 """The engine against torch.optim: committed golden trajectories, step by step.
 
-``tests/golden/make_golden.py`` (torch and numpy only, never ``optim_core``) ran 17 torch.optim
-configurations (SGD, momentum, Nesterov, Rprop, Adagrad, Adadelta, RMSprop, Adam, AMSGrad,
-AdamW, NAdam, RAdam; float64, ``foreach=False``) on four surfaces (beale, saddle, valley,
-noisy_bowl) for 200 steps and stored the paths in ``golden/torch_golden.npz``; the
+``tests/golden/make_golden.py`` (torch and numpy only, never ``optim_core``) ran 18 torch.optim
+configurations (SGD with and without weight decay, momentum, Nesterov, Rprop, Adagrad, Adadelta,
+RMSprop, Adam, AMSGrad, AdamW, NAdam, RAdam; float64, ``foreach=False``) on four surfaces (beale,
+saddle, valley, noisy_bowl) for 200 steps and stored the paths in ``golden/torch_golden.npz``; the
 configurations, the engine id and hyperparameters of each case and its trust horizon are in
 ``golden/manifest.json``.
 

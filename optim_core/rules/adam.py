@@ -15,6 +15,7 @@ class AdamHyper(NamedTuple):
     beta2: float
     eps: float
     weight_decay: float
+    bias_correction: float  # index of (True, False): 0 corrects (torch), 1 does not
 
 
 class AdamState(NamedTuple):
@@ -53,11 +54,19 @@ def _adam(hp, s, x, y, t, lr, orc, u, amsgrad, decoupled):
     AdamW first: θ ← θ(1 − ηλ); Adam instead adds λθ to g.
     m_t = β₁ m + (1−β₁) g,  v_t = β₂ v + (1−β₂) g²  (AMSGrad: v̂ = max(v̂, v_t)),
     θ_t = θ_{t-1} − η/(1−β₁ᵗ) · m_t / (√v_t / √(1−β₂ᵗ) + ε).
+
+    bias_correction=False drops both divisions: θ_t = θ_{t-1} − η m_t / (√v_t + ε). torch.optim
+    has no such switch; it is here to show what the correction is for: m and v start at 0, so
+    without it the early steps are scaled by about (1−β₁ᵗ)/√(1−β₂ᵗ), ≈ 3.2 at t = 1 with the
+    default betas.
     """
     gx, gy = grad(orc, x, y)
     b1t, b2t = running_powers(t, hp.beta1, hp.beta2, s.beta1_power, s.beta2_power)
-    step_size = lr / (1.0 - b1t)
-    bc2_sqrt = math.sqrt(1.0 - b2t)
+    corrected = hp.bias_correction == 0.0     # the index of choice True
+    if corrected:
+        step_size, bc2_sqrt = lr / (1.0 - b1t), math.sqrt(1.0 - b2t)
+    else:
+        step_size, bc2_sqrt = lr, 1.0
     x1, mx, vx, wx, ux, den_x = _coordinate(hp, lr, step_size, bc2_sqrt, x, gx, s.exp_avg_x, s.exp_avg_sq_x,
                                             s.max_exp_avg_sq_x, u, amsgrad, decoupled)
     y1, my, vy, wy, uy, den_y = _coordinate(hp, lr, step_size, bc2_sqrt, y, gy, s.exp_avg_y, s.exp_avg_sq_y,

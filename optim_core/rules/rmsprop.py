@@ -14,6 +14,7 @@ class RMSpropHyper(NamedTuple):
     eps: float
     momentum: float
     centered: float
+    eps_placement: float    # 0: √v + ε (torch), 1: √(v + ε) (the course notes)
 
 
 class RMSpropState(NamedTuple):
@@ -30,11 +31,14 @@ def _coordinate(hp, lr, g, v, ga, b, u):
     """(θ offset, v, ḡ, b, the denominator) for one coordinate."""
     alpha, eps, mu = hp.alpha, hp.eps, hp.momentum
     v = alpha * v + (1.0 - alpha) * sq(g, u)
+    spread = v
     if hp.centered != 0.0:
         ga = ga + (1.0 - alpha) * (g - ga)
-        denom = math.sqrt(v - ga * ga) + eps
+        spread = v - ga * ga
+    if hp.eps_placement != 0.0:
+        denom = math.sqrt(spread + eps)
     else:
-        denom = math.sqrt(v) + eps
+        denom = math.sqrt(spread) + eps
     if mu > 0.0:
         b = mu * b + g / denom
         return lr * b, v, ga, b, denom
@@ -47,6 +51,8 @@ def rmsprop(hp, s, x, y, t, lr, orc, u):
 
     v_t = α v + (1−α) g²;  D = √v_t + ε  (centered: √(v_t − ḡ_t²) + ε, ḡ_t = α ḡ + (1−α) g);
     θ_t = θ_{t-1} − η g/D, or with momentum b_t = μ b + g/D, θ_t = θ_{t-1} − η b_t.
+    eps_placement "inside" (the course notes' form) puts ε under the root: D = √(v_t + ε),
+    centered D = √(v_t − ḡ_t² + ε).
     """
     gx, gy = grad(orc, x, y)
     dx, vx, gax, bx, den_x = _coordinate(hp, lr, gx, s.square_avg_x, s.grad_avg_x, s.momentum_buffer_x, u)
