@@ -242,7 +242,9 @@ OPTIMIZER_LIST = [
         "Adam that waits until the variance estimate is trustworthy, then rectifies it.",
         "Liu et al. 2020; torch.optim.RAdam", ("velocity", "second_moment"),
         paper="L. Liu, H. Jiang, P. He, W. Chen, X. Liu, J. Gao & J. Han, On the Variance of the Adaptive "
-              "Learning Rate and Beyond, ICLR 2020, arXiv:1908.03265"),
+              "Learning Rate and Beyond, ICLR 2020, arXiv:1908.03265",
+        # the notes' RAdam is their Adam (η 0.001) rectified; torch.optim.RAdam's default is 1e-3 too
+        notes_defaults={"lr": 0.001}),
     OptimizerSpec(
         "newton", "Newton", "second-order",
         (_lr(1.0, 0.01, 2.0, help="step multiplier"), _damping()),

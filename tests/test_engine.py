@@ -93,7 +93,7 @@ def test_catalogue_metadata_is_usable(oid):
 
 def test_the_notes_defaults_the_lessons_rely_on():
     assert OPTIMIZERS["rmsprop"].notes_defaults["alpha"] == 0.9
-    assert OPTIMIZERS["adam"].notes_defaults["lr"] == 0.001
+    assert OPTIMIZERS["adam"].notes_defaults["lr"] == OPTIMIZERS["radam"].notes_defaults["lr"] == 0.001
     assert OPTIMIZERS["adagrad"].notes_defaults["lr"] == 0.01
     assert {o: OPTIMIZERS[o].notes_defaults.get("eps_placement") for o in ("adagrad", "rmsprop")} == \
         {"adagrad": "inside", "rmsprop": "inside"}

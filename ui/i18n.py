@@ -63,7 +63,12 @@ def surface_summary(sid: str) -> str:
 
 
 def hyper_help(oid: str, name: str) -> str:
-    return t(f"hyper.{oid}.{name}.help")
+    """The hyperparameter's help, and the course notes' default where it differs from ours."""
+    text = t(f"hyper.{oid}.{name}.help")
+    notes = OPTIMIZERS[oid].notes_defaults
+    if isinstance(notes.get(name), (int, float)) and not isinstance(notes[name], bool):   # a variant says so itself
+        text += t("hyper_notes_default", value=f"{notes[name]:g}")
+    return text
 
 
 def surface_param_help(sid: str, name: str) -> str:

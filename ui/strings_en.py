@@ -337,4 +337,5 @@ STRINGS = {
     "ref_torch": "Notes vs torch.optim:",
     "ref_try": "Try it",
     "ref_lessons": "Lessons that use it",
+    "hyper_notes_default": " (default {value} in the course notes)",
 }

@@ -337,6 +337,7 @@ STRINGS = {
     "ref_torch": "笔记与 torch.optim:",
     "ref_try": "试一试",
     "ref_lessons": "用到它的课",
+    "hyper_notes_default": "(课程笔记中的默认值为 {value})",
 }
 
 # The names, summaries and helps of the engine's catalogues (the engine keeps their English).
