@@ -4,7 +4,7 @@ from functools import partial
 import streamlit as st
 
 from lab.race import leaderboard
-from ui import cache, page, present, seed_runs, sections, sidebar, toolbars
+from ui import cache, page, present, seed_runs, sections, sidebar, start_here, toolbars
 from ui.controls import lazy_tabs
 from ui.export import export_section
 from ui.fastfig import PrebuiltFigure
@@ -13,6 +13,7 @@ from viz.common import Panel
 
 frame = page.start("playground", below=toolbars.view_controls)
 cfg, presenting = frame.cfg, frame.presenting
+start_here.show(frame.notes, presenting)
 if not cfg.optimizers:
     page.stop(t("no_optimizer"))
 

@@ -66,6 +66,7 @@ class CompareConfig:
     mode: str = None
     other_surfaces: tuple = None        # mode "surfaces": the panels after the base surface
     settings: tuple = None              # mode "settings": (optimizer id, hyper) per panel
+    batches: tuple = None               # mode "settings": the mini-batch size per panel (0: full batch)
 
     def __post_init__(self):
         COMPARE.complete(self, skip=("base",))
@@ -107,7 +108,8 @@ def panel_configs(cc: CompareConfig) -> list[PlaygroundConfig]:
         return [base] + [replace(base, surface=sid, surface_params={}, start=None, batch=0)
                          for sid in cc.other_surfaces]
     if cc.mode == "settings":
-        return [replace(base, optimizers=(oid,), hyper={oid: hp}, lr_mode="own") for oid, hp in cc.settings]
+        return [replace(base, optimizers=(oid,), hyper={oid: hp}, lr_mode="own", batch=batch)
+                for (oid, hp), batch in zip(cc.settings, cc.batches)]
     return [replace(base, optimizers=(oid,)) for oid in base.optimizers[:MAX_MULTIPLES]]
 
 
@@ -119,11 +121,13 @@ def differences(cc: CompareConfig) -> list[dict]:
     if cc.mode == "multiples":
         return [{"optimizer": oid} for oid in cc.base.optimizers[:MAX_MULTIPLES]]
     out = []
-    for oid, hp in cc.settings:
+    for (oid, hp), batch in zip(cc.settings, cc.batches):
         d = {"optimizer": oid}
         for name, v in hp.items():
             if any(o2 != oid or h2.get(name) != v for o2, h2 in cc.settings):
                 d[name] = v
+        if len(set(cc.batches)) > 1:
+            d["batch"] = batch
         out.append(d)
     return out
 
@@ -147,6 +151,10 @@ def compare_rows(v) -> Iterator[Field]:
     yield Field("cmp.n", "n_settings", len(DEFAULT_SETTINGS), Number(2, MAX_PANELS, integer=True), derived=True,
                 applies=in_mode)
     yield from panel_rows(v, "cmp", v["cmp.n"], DEFAULT_SETTINGS, applies=in_mode)
+    # BGD, mini-batch and SGD side by side: each panel's own batch size, by default the base's
+    for i in range(1, v["cmp.n"] + 1):
+        yield Field(f"cmp.p{i}.batch", f"batches.{i - 1}", v["batch"], Number(0, v.get("s.n_samples", 0), integer=True),
+                    group="surface", applies=in_mode)
 
 
 def panel_rows(v, prefix: str, n: int, defaults: tuple, applies: bool = True) -> Iterator[Field]:

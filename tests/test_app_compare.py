@@ -207,3 +207,16 @@ def test_shared_legend_leaves_statuses_to_the_maps_and_the_table():
     assert ends and ends[0].get("xaxis", "x") == "x"                     # SGD escapes on Rosenbrock: ✖ on panel 1
     table = next(m.value for m in at.markdown if m.value.startswith("| panel |"))
     assert "✖" in table
+
+
+def test_each_panel_takes_its_own_batch_size_on_a_finite_sum():
+    q = {"surface": "noisy_bowl", "opt": "sgd", "cmp.mode": "settings", "cmp.n": "3",
+         "cmp.p2.batch": "32", "cmp.p3.batch": "1"}
+    at = compare(q)
+    assert not at.exception
+    widgets = {w.key: w.value for w in at.number_input if w.key and w.key.endswith(".batch")}
+    assert widgets == {"w:cmp.p1.batch": 0, "w:cmp.p2.batch": 32, "w:cmp.p3.batch": 1}
+    shown = titles(spec_of(at))[:3]
+    assert all(what in title for what, title in zip(("full batch", "batch 32", "batch 1"), shown))
+    # no batch widget on a surface that is not a finite sum
+    assert not [w for w in compare({"cmp.mode": "settings"}).number_input if w.key.endswith(".batch")]

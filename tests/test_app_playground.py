@@ -230,3 +230,25 @@ def test_contour_bands_setting_reaches_the_map_and_the_url():
     assert encode(at.session_state["_url_cfg"]) == {"bands": "6"}
     # and a shared link with it loads into the widget
     assert app({"bands": "6"}).session_state["w:bands"] == 6
+
+
+def _start_here_shown(at) -> bool:
+    from ui.strings_en import STRINGS
+    return any(STRINGS["start_here_title"] in m.value for m in at.markdown)
+
+
+def test_a_first_visit_shows_start_here_with_the_first_lesson_until_dismissed():
+    from lab.lessons import LESSONS
+    at = app()
+    assert _start_here_shown(at)
+    links = [ln.proto for ln in at.get("page_link") if ln.proto.page == "lessons"]
+    assert links and LESSONS[0].text("en")["title"] in links[0].label
+    assert f"lesson={LESSONS[0].id}" in links[0].query_string
+    at.button(key="start_here_ok").click().run()
+    assert not _start_here_shown(at)
+    at.run()                                   # dismissed for the session, not for one run
+    assert not _start_here_shown(at)
+
+
+def test_start_here_is_never_shown_in_presentation_mode():
+    assert not _start_here_shown(app({"present": "1"}))

@@ -98,6 +98,28 @@ def test_settings_panels_run_exactly_their_own_hyperparameters():
         assert (p.lanes[0].result.xy == ref.xy).all()
 
 
+def test_each_settings_panel_runs_its_own_batch_size():
+    """BGD, mini-batch and SGD side by side: each panel walks its own mini-batches of the same data."""
+    from optim_core import run
+    base = PlaygroundConfig(surface="noisy_bowl", optimizers=("sgd",), steps=40, seed=3)
+    cc = CompareConfig(base=base, mode="settings", settings=(("sgd", {"lr": 0.1}),) * 3, batches=(0, 32, 1))
+    decoded, notes = decode(encode(cc))
+    assert notes == [] and decoded.batches == (0, 32, 1)
+    assert encode(cc)["cmp.p2.batch"] == "32" and "cmp.p1.batch" not in encode(cc)
+    assert [d["batch"] for d in differences(cc)] == [0, 32, 1]
+    for p, batch in zip(run_panels(cc), (None, 32, 1)):
+        ref = run("sgd", "noisy_bowl", base.start, 40, {"lr": 0.1}, batch_size=batch, seed=3)
+        assert (p.lanes[0].result.xy == ref.xy).all()
+
+
+def test_a_panel_batch_defaults_to_the_base_batch_and_is_refused_out_of_range():
+    cc, notes = decode({"surface": "noisy_bowl", "batch": "8", "cmp.mode": "settings", "cmp.p2.batch": "999999"})
+    assert cc.batches == (8, 8)
+    assert [(n.key, n.problem) for n in notes] == [("cmp.p2.batch", "out_of_range")]
+    # outside mode "settings" the rows do not apply: not written to the URL
+    assert not any(k.endswith(".batch") for k in encode(CompareConfig(base=PlaygroundConfig(surface="noisy_bowl"))))
+
+
 @pytest.mark.parametrize("name", list(PRESETS))
 def test_presets_are_valid_and_their_panels_differ(name):
     preset = PRESETS[name]

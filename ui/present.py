@@ -117,6 +117,12 @@ def _status_text(lane: Lane) -> str:
     return ""
 
 
+def _differs_text(name: str, v) -> str:
+    if name == "batch":          # a panel's own mini-batch size (Compare's BGD / mini-batch / SGD)
+        return t("cmp_full_batch") if v == 0 else t("cmp_batch_of", b=v)
+    return f"{name}={fmt(v)}"
+
+
 def panel_title(panel: PanelRun) -> str:
     """What sets a panel apart: its surface, or its optimizer and the settings that differ; for a
     one-optimizer panel also the η it used (when the title does not already say it) and its
@@ -124,7 +130,7 @@ def panel_title(panel: PanelRun) -> str:
     d = panel.differs
     if "surface" in d:
         return surface_name(d["surface"])
-    parts = [opt_name(d["optimizer"])] + [f"{k}={fmt(v)}" for k, v in d.items() if k != "optimizer"]
+    parts = [opt_name(d["optimizer"])] + [_differs_text(k, v) for k, v in d.items() if k != "optimizer"]
     if len(panel.lanes) == 1:
         lane = panel.lanes[0]
         if "lr" not in d:

@@ -161,6 +161,8 @@ def panel_settings(prefix: str = "cmp", title: str = "cmp_panel"):
             oid = binding.value(f"{panel}.opt")
             for h in OPTIMIZERS[oid].hyper:
                 setting(f"{panel}.{h.name}", h.name, help=hyper_help(oid, h.name))
+            if prefix == "cmp" and binding.field(f"{panel}.batch").kind.hi > 0:     # a finite sum
+                setting(f"{panel}.batch", t("batch"), help=t("cmp_batch_help"))
 
 
 def for_page(page: str):
