@@ -2,6 +2,8 @@
 languages with its measured claim, its special figure, and a link that opens its scene."""
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 import pytest
 
 from lab import compare, config, lessons
@@ -42,7 +44,7 @@ def test_the_open_link_carries_the_lessons_scene(lesson_id):
     (link,) = [p for p in at.get("page_link") if p.proto.page == lesson.page]
     codec = compare if lesson.page == "compare" else config
     target = codec.encode(lesson.scene)
-    query = dict(link.proto.query_string and [kv.split("=", 1) for kv in link.proto.query_string.split("&")] or [])
+    query = dict(parse_qsl(link.proto.query_string))
     decoded, notes = codec.decode(query)
     assert notes == [] and decoded == lesson.scene and query.keys() >= target.keys()
 
