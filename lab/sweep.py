@@ -70,8 +70,10 @@ def axis_values(h, lo: float, hi: float, n: int) -> np.ndarray:
 
 def second_hyper(oid: str) -> str:
     """The hyperparameter tuned besides lr (β₁, momentum, ρ, α, ...): the catalogue's second
-    numeric one; "" when the optimizer has none."""
-    names = numeric(oid)
+    numeric one; "" when the optimizer has none. Weight decay is never it: it changes the problem
+    (where the minimum is), not how fast the problem is solved, so tuning it on the loss would only
+    ever pick 0."""
+    names = [n for n in numeric(oid) if n != "weight_decay"]
     return names[1] if len(names) > 1 else ""
 
 

@@ -43,7 +43,7 @@ def test_sweep_lines_and_tuning_render(lang):
 @pytest.mark.parametrize("query, message", [
     ({"sw.x.lo": "0.5", "sw.x.hi": "0.1"}, "has to be below"),
     ({"sw.res": "200", "steps": "5000"}, "is more than one sweep may take"),
-    ({"opt": "sgd"}, "single hyperparameter"),
+    ({"opt": "bfgs"}, "single hyperparameter"),
 ])
 def test_sweep_refusals_are_shown_next_to_the_widget(query, message):
     at = open_page("sweep", query)

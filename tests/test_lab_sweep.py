@@ -44,7 +44,7 @@ def test_bad_url_values_become_notes_and_defaults():
 @pytest.mark.parametrize("q, key, widget", [
     ({"sw.x.lo": "0.5", "sw.x.hi": "0.1"}, "sw_bad_range", "sw.x.lo"),
     ({"sw.res": "200", "steps": "2000"}, "sw_too_heavy", "sw.res"),
-    ({"opt": "sgd"}, "sw_need_two", "sw.x"),
+    ({"opt": "bfgs"}, "sw_need_two", "sw.x"),
     ({"opt": "none"}, "sw_need_optimizer", "opt"),
     ({"sw.mode": "tune", "sw.obj": "distance", "surface": "saddle"}, "sw_no_minima", "sw.obj"),
     ({"sw.mode": "tune", "sw.obj": "steps", "surface": "saddle"}, "sw_no_fmin", "sw.obj"),
@@ -97,7 +97,7 @@ def test_best_index_prefers_fewest_steps_then_lowest_gap_and_only_ok_runs():
 
 
 def test_tuning_gives_every_optimizer_the_same_budget():
-    # SGD has no second hyperparameter: it gets as many lr values instead
+    # SGD has no second hyperparameter to tune (weight decay is not one): it gets as many lr values instead
     sc = cfg(sw_mode="tune", opt="sgd,momentum,adam", sw_extra="1", sw_n="8", sw_m="3", steps="100")
     tu = sweep.tune(sc)
     assert [r.runs for r in tu.results] == [24, 24, 24] and tu.budget == 24 * 100
