@@ -39,6 +39,9 @@ TOL = (1e-4, 1e-12, 1e3)
 DEFAULT_BANDS = 14                      # contour bands of the map
 BANDS = (4, 40)
 SEED_RUNS = (20, 2, 200)                # runs over seeds: default, min, max
+# g² below this enters the second moments as 0 (the engine's float16 simulation); 0: off. float16's
+# smallest normal number is 6.1e-5; 1e-2 is already far past any real format's limit
+MAX_UNDERFLOW = 1e-2
 
 
 @dataclass
@@ -56,6 +59,7 @@ class PlaygroundConfig:
     shared_lr: float = None
     schedule: dict = None               # {"kind": ..., its parameters, "warmup"}
     noise: float = None
+    underflow: float = None             # squared gradients below it become 0 (a float16 simulation)
     seed: int = None
     steps: int = None
     start: tuple = None                 # default: the surface's own start
@@ -247,6 +251,7 @@ def playground_rows(v) -> Iterator[Field]:
     for name, (default, lo, hi, integer) in schedule_params(v["sched"]):
         yield Field(f"sched.{name}", f"schedule.{name}", default, Number(lo, hi, integer))
     yield Field("noise", "noise", 0.0, Number(0.0, MAX_NOISE))
+    yield Field("underflow", "underflow", 0.0, Number(0.0, MAX_UNDERFLOW))
     yield Field("seed", "seed", 0, Number(0, MAX_SEED, integer=True))
     yield Field("seeds.on", "over_seeds", False, Flag())
     yield Field("seeds.k", "n_seeds", SEED_RUNS[0], Number(*SEED_RUNS[1:], integer=True), applies=v["seeds.on"])

@@ -50,7 +50,7 @@ def lane_hyper(cfg: PlaygroundConfig, oid: str) -> tuple[dict, tuple]:
 
 
 def run_options(cfg: PlaygroundConfig, oid: str, surface) -> tuple[dict, tuple]:
-    """The engine options of ``oid``'s runs in ``cfg``'s scene (schedule, noise, mini-batch, seed),
+    """The engine options of ``oid``'s runs in ``cfg``'s scene (schedule, noise, underflow, mini-batch, seed),
     for ``run`` and ``run_many`` alike, and notes on what was dropped: an optimizer that takes no
     schedule runs without one."""
     schedule, notes = cfg.schedule, ()
@@ -58,7 +58,8 @@ def run_options(cfg: PlaygroundConfig, oid: str, surface) -> tuple[dict, tuple]:
                                             or cfg.schedule.get("warmup", 0)):
         schedule, notes = None, ("no_schedule",)
     batch = cfg.batch if surface.spec.finite_sum and cfg.batch > 0 else None
-    return {"schedule": schedule, "grad_noise": cfg.noise, "batch_size": batch, "seed": cfg.seed}, notes
+    return {"schedule": schedule, "grad_noise": cfg.noise, "underflow": cfg.underflow, "batch_size": batch,
+            "seed": cfg.seed}, notes
 
 
 def run_lanes(cfg: PlaygroundConfig) -> list[Lane]:

@@ -197,6 +197,19 @@ def test_schedule_and_rprop_note():
     assert any("Rprop" in str(c.value) and "schedule" in str(c.value) for c in at.caption)
 
 
+def test_underflow_has_its_widget_and_a_visible_note_when_on():
+    at = app()
+    assert not any("float16" in str(c.value) for c in at.caption)        # off by default: no note
+    show(at, "x:run", True)                                              # steps, noise, seed
+    assert at.number_input(key="w:underflow").value == 0.0
+    at = app({"underflow": "6.1e-05", "opt": "adagrad", "x0": "0.02", "y0": "0.001"})
+    assert not at.exception and not at.warning
+    assert any("float16" in str(c.value) and "6.1e-05" in str(c.value) for c in at.caption)
+    show(at, "x:run", True)
+    assert at.number_input(key="w:underflow").value == 6.1e-5
+    assert encode(at.session_state["_url_cfg"])["underflow"] == "6.1e-05"
+
+
 def test_noisy_bowl_batch_and_shown_step():
     at = app({"surface": "noisy_bowl", "batch": "10", "step": "50", "opt": "sgd,adam"})
     assert not at.exception and not at.warning

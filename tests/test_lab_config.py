@@ -25,8 +25,8 @@ def full_config() -> PlaygroundConfig:
         hyper={"adam": {"lr": 0.05, "beta1": 0.8}, "momentum": {"form": "ema", "momentum": 0.95},
                "rmsprop": {"centered": True}},
         lr_mode="shared", shared_lr=0.02, schedule={"kind": "step", "every": 50, "gamma": 0.5, "warmup": 10},
-        noise=0.1, seed=7, steps=800, start=(2.5, -1.25), arrows=("grad", "update"), view3d=True,
-        inside="rmsprop", step=120, tol=1e-3)
+        noise=0.1, underflow=6.1e-5, seed=7, steps=800, start=(2.5, -1.25), arrows=("grad", "update"),
+        view3d=True, inside="rmsprop", step=120, tol=1e-3)
 
 
 def test_round_trip_of_every_parameter():
@@ -52,6 +52,9 @@ def test_round_trip_noisy_bowl_batch():
     ({"steps": "12.5"}, "steps", "not_number"),
     ({"noise": "nan"}, "noise", "not_number"),
     ({"noise": "inf"}, "noise", "not_number"),
+    ({"underflow": "0.5"}, "underflow", "out_of_range"),
+    ({"underflow": "-1e-5"}, "underflow", "out_of_range"),
+    ({"underflow": "nan"}, "underflow", "not_number"),
     ({"h.adam.lr": "-1"}, "h.adam.lr", "out_of_range"),
     ({"h.momentum.form": "bogus"}, "h.momentum.form", "unknown_value"),
     ({"lang": "fr"}, "lang", "unknown_value"),
@@ -66,6 +69,16 @@ def test_malformed_values_fall_back_with_a_note(query, key, problem):
     assert [(n.key, n.problem) for n in notes] == [(key, problem)]
     default = PlaygroundConfig()
     assert cfg.steps == default.steps and cfg.surface == default.surface and cfg.noise == default.noise
+    assert cfg.underflow == default.underflow == 0.0
+
+
+def test_underflow_is_off_by_default_and_round_trips_through_the_url():
+    assert PlaygroundConfig().underflow == 0.0 and "underflow" not in encode(PlaygroundConfig())
+    cfg = PlaygroundConfig(underflow=6.1e-5)
+    q = encode(cfg)
+    assert q == {"underflow": "6.1e-05"}
+    back, notes = decode(q)
+    assert notes == [] and back.underflow == 6.1e-5 and back == cfg
 
 
 def test_unknown_optimizers_are_dropped_and_noted():
@@ -94,7 +107,7 @@ def test_default_inside_prefers_adam_then_a_second_moment():
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(st.sampled_from(["surface", "opt", "steps", "seed", "noise", "x0", "y0", "lr", "lrmode",
                                         "sched", "sched.every", "h.adam.lr", "h.sgd.lr", "s.kappa", "lang", "step",
-                                        "tol", "arrows", "view3d", "inside", "batch", "junk"]),
+                                        "tol", "arrows", "view3d", "inside", "batch", "underflow", "junk"]),
                        st.text(max_size=80)))
 def test_decode_never_raises_and_always_gives_a_runnable_config(query):
     cfg, notes = decode(query)
@@ -102,7 +115,7 @@ def test_decode_never_raises_and_always_gives_a_runnable_config(query):
     assert 1 <= cfg.steps <= 20000 and all(o in OPTIMIZERS for o in cfg.optimizers)
     x0, x1, y0, y1 = surfaces.SURFACES[cfg.surface].domain
     assert x0 <= cfg.start[0] <= x1 and y0 <= cfg.start[1] <= y1
-    assert math.isfinite(cfg.noise) and math.isfinite(cfg.shared_lr)
+    assert math.isfinite(cfg.noise) and math.isfinite(cfg.shared_lr) and 0.0 <= cfg.underflow <= 1e-2
     back, notes2 = decode(encode(cfg))
     assert notes2 == [] and encode(back) == encode(cfg)
 

@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pytest
 
+import optim_core
 import surfaces
 from lab.config import PlaygroundConfig
 from lab.race import distances, lane_hyper, leaderboard, run_lanes, step_lengths, steps_to_tol
@@ -33,6 +34,16 @@ def test_rprop_runs_without_a_schedule_and_says_so():
     lanes = run_lanes(cfg)
     assert all(ln.ok for ln in lanes)
     assert lanes[0].notes == ("no_schedule",) and lanes[1].notes == ()
+
+
+def test_underflow_reaches_the_engine():
+    # on the valley at (0.02, 0.001) g² = 1.6e-5 is below float16's 6.1e-5: AdaGrad's accumulator stays 0
+    cfg = PlaygroundConfig(optimizers=("adagrad",), start=(0.02, 0.001), steps=20, underflow=6.1e-5)
+    flushed = run_lanes(cfg)[0].result
+    plain = run_lanes(PlaygroundConfig(optimizers=("adagrad",), start=(0.02, 0.001), steps=20))[0].result
+    assert step_lengths(flushed.xy)[0] > 1000 * step_lengths(plain.xy)[0]
+    direct = optim_core.run("adagrad", "valley", (0.02, 0.001), 20, cfg.hyper["adagrad"], underflow=6.1e-5)
+    assert flushed.status == direct.status and np.array_equal(flushed.xy, direct.xy)
 
 
 def test_engine_refusals_become_messages():

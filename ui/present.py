@@ -46,6 +46,8 @@ def caption(cfg, lanes: list[Lane]) -> list[str]:
                        step=ln.result.status_step, reason=ln.result.reason))
     if not bad and lanes:
         lines.append(t("caption_all_ok"))
+    if cfg.underflow > 0:       # these are not plain float64 runs, and nothing on the map would tell
+        lines.append(t("caption_underflow", u=fmt_num(cfg.underflow)))
     return lines
 
 

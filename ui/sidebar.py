@@ -119,6 +119,8 @@ def _run_controls(sb, sspec, start=True):
             st.session_state[_PREV_STEPS] = ensure("w:steps", binding.field("steps").default)
             setting("steps", t("steps"), step=50, on_change=_on_steps)
             setting("noise", t("noise"))
+            # a free box, not a slider: the useful thresholds (6.1e-5, ...) are tiny next to the range
+            setting("underflow", t("underflow"), widget="input", step=1e-5, format="%.1e", help=t("underflow_help"))
             setting("seed", t("seed"))
             setting("seeds.on", t("seeds_on"), help=t("seeds_help"))
             if binding.value("seeds.on"):

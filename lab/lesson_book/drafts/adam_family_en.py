@@ -144,4 +144,26 @@ TEXTS = {
                     "RMSProp with momentum {rmsprop_climb:.1f}, {rmsprop_steps} steps. First step: Nadam "
                     "{nadam_first:.2f}, Adam {adam_first:.2f} (at t = 1 the notes' form steps 1 + β₁ times as far).",
     },
+    "eps_underflow": {
+        "title": "ε in float16: once g² underflows, ε's place sets the step",
+        "text": "float16's smallest normal number is about 6.1·10⁻⁵, and below it precision runs out fast (under "
+                "6·10⁻⁸ nothing is left at all). Treat everything under the smallest normal as 0, and a gradient of "
+                "0.004 survives while its square, 1.6·10⁻⁵, does not. This app only simulates that: the engine still "
+                "computes in float64 and sets every g² below the sidebar's underflow threshold to 0 before it enters "
+                "the accumulator. AdaGrad's sum G then stays 0, and ε is all that is left of the denominator. With "
+                "ε outside the root, as torch.optim writes it "
+                "(η/(√G + ε), the default here), the step is η·g/ε; with ε inside, as the course notes write it "
+                "(η/√(G + ε)), it is η·g/√ε, 1/√ε = 10,000 times smaller at ε = 10⁻⁸, yet still far longer than "
+                "the step of about η that full precision takes. A larger ε caps the flushed step at η·g/ε, a few η "
+                "at ε = 10⁻³: the reason to set ε larger when training in float16.",
+        "watch": "Three AdaGrad panels on the valley, starting right beside the minimum, underflow at 6.1·10⁻⁵: "
+                 "with ε = 10⁻⁸ outside the root the first step throws the point off the map (✖, escaped at step "
+                 "1); with ε inside it jumps about 2 in each coordinate, towards the lower left, and crawls back; "
+                 "with ε = 10⁻³ it hops 0.2 and settles at the minimum. Set the underflow to 0 in the sidebar and "
+                 "all three take the ordinary first step of about η.",
+        "measured": "Underflow {u:.2g}; at the start g² = {g2:.1e}, below it. First step in units of η — ε = {eps:g} "
+                    "outside the root: {first_1:.3g}; inside: {first_2:.3g}; ratio {ratio:.0f} (1/√ε = "
+                    "{predicted:.0f}); ε = {large_eps:g} outside: {first_3:.3g}. Without underflow the same three: "
+                    "{plain_1:.3f}, {plain_2:.3f}, {plain_3:.3f} (ratio {plain_ratio:.4f}).",
+    },
 }
