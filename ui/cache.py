@@ -59,15 +59,18 @@ def map_key(cfg: PlaygroundConfig) -> str:
     return replace(cfg, tol=TOL[0]).key()
 
 
-def main_figure(cfg: PlaygroundConfig, surface, runs, labels, inside, text, present, seed_bands=None):
+def main_figure(cfg: PlaygroundConfig, surface, runs, labels, inside, text, present, seed_bands=None, stops=None):
+    """The Playground's map; ``stops``: where early stopping would end each run (the map key
+    holds the early-stopping settings they come from)."""
     return _main_figure(map_key(cfg), surface, runs, labels, cfg.shown_step, cfg.arrows, inside, text, present,
-                        cfg.bands, seed_bands)
+                        cfg.bands, seed_bands, stops)
 
 
 @st.cache_data(max_entries=24, show_spinner=False)
-def _main_figure(key: str, _surface, _runs, _labels, shown_step, arrows, inside, _text, present, bands, _seed_bands):
+def _main_figure(key: str, _surface, _runs, _labels, shown_step, arrows, inside, _text, present, bands, _seed_bands,
+                 _stops=None):
     return playground_figure(_surface, _runs, _labels, shown_step=shown_step, arrows=arrows, inside=inside,
-                             text=_text, present=present, bands=bands, seed_bands=_seed_bands)
+                             text=_text, present=present, bands=bands, seed_bands=_seed_bands, stops=_stops)
 
 
 def seed_bands(cfg: PlaygroundConfig):

@@ -46,6 +46,8 @@ def caption(cfg, lanes: list[Lane]) -> list[str]:
                        step=ln.result.status_step, reason=ln.result.reason))
     if not bad and lanes:
         lines.append(t("caption_all_ok"))
+    if cfg.early_stop:
+        lines.append(t("es_caption", patience=cfg.patience, delta=fmt(cfg.min_delta)))
     return lines
 
 
@@ -63,13 +65,15 @@ def lane_note_lines(lanes: list[Lane]) -> list[str]:
     return [f"{opt_name(ln.optimizer)}: {t('lane_' + n)}" for ln in lanes for n in ln.notes]
 
 
-def leaderboard_table(rows: list[Row]) -> list[dict]:
+def leaderboard_table(rows: list[Row], early_stop: bool = False) -> list[dict]:
+    """The leaderboard's rows as {column: cell}; ``early_stop``: with the three columns of early
+    stopping (the step it would stop at, the loss there, final − at stop, signed)."""
     out = []
     for i, r in enumerate(rows, start=1):
         status = t("status_" + r.status)
         if r.status in ("diverged", "escaped"):
             status = f"✖ {status} @ {r.status_step}"
-        out.append({
+        row = {
             t("col_rank"): i,
             t("col_optimizer"): opt_name(r.optimizer),
             t("col_lr"): fmt_num(r.lr),
@@ -77,8 +81,14 @@ def leaderboard_table(rows: list[Row]) -> list[dict]:
             t("col_gap"): fmt_num(r.gap, 3),
             t("col_distance"): fmt_num(r.distance, 3),
             t("col_steps_to_tol"): str(r.steps_to_tol) if r.steps_to_tol >= 0 else t("never"),
-            t("col_status"): status,
-        })
+        }
+        if early_stop:
+            row[t("col_es_step")] = str(r.stop_step) if r.stop_step >= 0 else t("es_never")
+            row[t("col_es_loss")] = fmt_num(r.stop_loss, 4)
+            change = r.after_stop
+            row[t("col_es_change")] = f"{change:+.3g}" if math.isfinite(change) else "—"
+        row[t("col_status")] = status
+        out.append(row)
     return out
 
 
