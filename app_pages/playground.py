@@ -3,7 +3,6 @@ from functools import partial
 
 import streamlit as st
 
-from lab.early_stop import stop_steps
 from lab.race import leaderboard
 from ui import cache, page, present, seed_runs, sections, sidebar, toolbars
 from ui.controls import lazy_tabs
@@ -24,8 +23,7 @@ runs, labels = [(ln.optimizer, ln.result) for ln in lanes if ln.ok], present.leg
 inside = None if presenting or not cfg.inside_optimizer else cfg.inside_optimizer   # projector: the map alone
 text = figure_text() | ({"inside_of": t("fig_inside_of", name=opt_name(inside))} if inside else {})
 bands = seed_runs.bands(frame, cfg, surf, runs)
-stops = stop_steps(runs, *cfg.early_stop_rule) if cfg.early_stop else None     # ■ where each run would stop
-fig = cache.main_figure(cfg, surf, runs, labels, inside, text, presenting, bands, stops) if runs else None
+fig = cache.main_figure(cfg, surf, runs, labels, inside, text, presenting, bands) if runs else None
 if fig:
     frame.main.plotly_chart(PrebuiltFigure(fig), key="map", selection_mode="points",
                             on_select=partial(sidebar.set_start_from_click, "map", surf.domain),
