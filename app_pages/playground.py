@@ -3,7 +3,6 @@ from functools import partial
 
 import streamlit as st
 
-from lab.race import leaderboard
 from ui import cache, page, present, seed_runs, sections, sidebar, toolbars
 from ui.controls import lazy_tabs
 from ui.export import export_section
@@ -40,10 +39,7 @@ def below_map():
         with tabs["leaderboard"]:
             if not presenting and toolbars.tolerance_control() != cfg.tol:
                 st.rerun()
-            rows = leaderboard(lanes, surf, cfg.tol, early_stop=cfg.early_stop_rule)
-            st.markdown(present.markdown_table(present.leaderboard_table(rows, early_stop=cfg.early_stop)))
-            if cfg.early_stop:
-                st.caption(t("es_table_note", patience=cfg.patience))
+            sections.leaderboard(cfg, lanes, surf)
     if tabs["curves"] and runs:
         seed_runs.band_chart(tabs["curves"], cfg, bands, labels, surf, text)
         tabs["curves"].plotly_chart(PrebuiltFigure(cache.curves(cfg, runs, labels, surf, text)),
