@@ -85,8 +85,8 @@ TEXTS = {
             "SGD off the plain, at the price of more steps spent after a run has really converged."),
         "watch": (
             "SGD (lr 1) creeps along for over a hundred steps, and its ■ appears at step 20, right beside the "
-            "start; only around step 160 does it rush into the well, so the leaderboard's \"final − at stop\" "
-            "for SGD is about −1: everything the run achieved came after the stop. Adam's ■ lies in the "
+            "start; only around step 160 does it rush into the well, so in the Playground's leaderboard SGD's "
+            "\"final − at stop\" is about −1: everything the run achieved came after the stop. Adam's ■ lies in the "
             "well. Set the patience to 200 under \"Steps, noise, seed\" and SGD's ■ moves into the well too."),
         "measured": (
             "Patience {patience}, min Δ {delta:g}: SGD would stop at step {sgd_stop} with loss "
