@@ -2,7 +2,7 @@
 import streamlit as st
 
 from lab import basins
-from ui import cache, grid_cache, page, present, state, toolbars
+from ui import basins_view, cache, grid_cache, page, present, state, toolbars
 from ui.fastfig import PrebuiltFigure
 from ui.i18n import figure_text, t
 
@@ -18,7 +18,7 @@ surf = cache.surface(bc.base.surface_key)
 maps = grid_cache.basin_maps(bc)
 
 
-titles = present.setting_titles(bc.settings)
+titles = basins_view.setting_titles(bc.settings)
 fig = grid_cache.basins_fig(bc, maps, surf, titles, figure_text(), presenting)
 event = frame.main.plotly_chart(PrebuiltFigure(fig), key="basins", on_select="rerun", selection_mode="points",
                                 config={"displaylogo": False, "scrollZoom": False, "displayModeBar": False})
@@ -32,4 +32,4 @@ lines = [t("bas_caption", n=bc.res, steps=bc.base.steps, radius=present.fmt_num(
 if not len(surf.minima):
     lines.append(t("bas_no_minima"))
 st.caption("  \n".join(lines + ([] if presenting else [t("bas_click_hint")])))
-st.markdown(present.markdown_table(present.basins_table(maps, titles, surf.minima)))
+st.markdown(present.markdown_table(basins_view.basins_table(maps, titles, surf.minima)))

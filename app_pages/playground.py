@@ -3,7 +3,6 @@ from functools import partial
 
 import streamlit as st
 
-from lab.race import leaderboard
 from ui import cache, page, present, seed_runs, sections, sidebar, start_here, toolbars
 from ui.controls import lazy_tabs
 from ui.export import export_section
@@ -41,7 +40,7 @@ def below_map():
         with tabs["leaderboard"]:
             if not presenting and toolbars.tolerance_control() != cfg.tol:
                 st.rerun()
-            st.markdown(present.markdown_table(present.leaderboard_table(leaderboard(lanes, surf, cfg.tol))))
+            sections.leaderboard(cfg, lanes, surf)
     if tabs["curves"] and runs:
         seed_runs.band_chart(tabs["curves"], cfg, bands, labels, surf, text)
         tabs["curves"].plotly_chart(PrebuiltFigure(cache.curves(cfg, runs, labels, surf, text)),

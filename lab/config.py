@@ -42,6 +42,8 @@ SEED_RUNS = (20, 2, 200)                # runs over seeds: default, min, max
 # g² below this enters the second moments as 0 (the engine's float16 simulation); 0: off. float16's
 # smallest normal number is 6.1e-5; 1e-2 is already far past any real format's limit
 MAX_UNDERFLOW = 1e-2
+PATIENCE = (20, 1, 1000)                # early stopping's patience (steps): default, min, max
+MIN_DELTA = (0.0, 0.0, 1.0)             # early stopping's min_delta: default, min, max
 
 
 @dataclass
@@ -73,6 +75,9 @@ class PlaygroundConfig:
     over_seeds: bool = None             # also run every optimizer over n_seeds seeds (bands, faint paths)
     n_seeds: int = None
     present: bool = None                # presentation mode (the projector)
+    early_stop: bool = None             # show where each run would stop by early stopping (the run goes on)
+    patience: int = None                # ... after this many steps in a row without improvement
+    min_delta: float = None             # ... where an improvement is a fall of more than this
 
     def __post_init__(self):
         PLAYGROUND.complete(self)
@@ -101,6 +106,11 @@ class PlaygroundConfig:
         """The optimizer of the "inside" panel; "" when there is none (the map alone: the lighter
         first page)."""
         return self.inside if self.inside in self.optimizers else ""
+
+    @property
+    def early_stop_rule(self) -> tuple | None:
+        """(patience, min_delta) of early stopping (``lab.early_stop``) when it is on, else None."""
+        return (self.patience, self.min_delta) if self.early_stop else None
 
     @property
     def shown_step(self) -> int:
@@ -269,6 +279,11 @@ def playground_rows(v) -> Iterator[Field]:
     yield Field("step", "step", -1, Number(-1, v["steps"], integer=True), view=True,
                 widget=(_shown_step, _step_from_widget))
     yield Field("tol", "tol", TOL[0], Number(TOL[1], TOL[2], log=True), view=True)
+    # early stopping marks where each run would stop; the race itself is not cut short
+    yield Field("es.on", "early_stop", False, Flag(), view=True)
+    yield Field("es.patience", "patience", PATIENCE[0], Number(*PATIENCE[1:], integer=True), view=True,
+                applies=v["es.on"])
+    yield Field("es.delta", "min_delta", MIN_DELTA[0], Number(*MIN_DELTA[1:]), view=True, applies=v["es.on"])
     yield Field("present", "present", False, Flag(), view=True)
 
 

@@ -142,10 +142,11 @@ class Choice:
 
 @dataclass(frozen=True)
 class Flag:
-    """On or off, written "1" in the URL (and "0" when off is not the default)."""
+    """On or off, written "1" in the URL (and "0" when off is not the default); "true" and
+    "false" (how ``fmt`` writes a bool) are read too, so a hand-written link may use either."""
 
     def parse(self, raw: str) -> bool:
-        return parse_choice(raw, ("0", "1")) == "1"
+        return parse_choice(raw, ("0", "1", "false", "true")) in ("1", "true")
 
     def accepts(self, v) -> bool:
         return isinstance(v, bool)

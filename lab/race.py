@@ -16,6 +16,7 @@ from optim_core import run
 from optim_core.catalogue import OPTIMIZERS
 
 from .config import PlaygroundConfig
+from .early_stop import early_stop_step
 
 
 @dataclass
@@ -112,11 +113,22 @@ class Row:
     status_step: int
     reason: str = ""
     extras: dict = field(default_factory=dict)
+    stop_step: int = -1             # where early stopping would end the run (−1: never, or not asked)
+    stop_loss: float = math.nan     # the loss at that step
+
+    @property
+    def after_stop(self) -> float:
+        """Final loss − loss at the early stop, signed: < 0 is what stopping would have lost (the
+        run went on improving), > 0 what it would have saved; NaN when it never stops."""
+        return self.final_loss - self.stop_loss if self.stop_step >= 0 else math.nan
 
 
-def leaderboard(lanes: list[Lane], surface: surfaces.Surface, tol: float) -> list[Row]:
+def leaderboard(lanes: list[Lane], surface: surfaces.Surface, tol: float,
+                early_stop: tuple | None = None) -> list[Row]:
     """Rows sorted best first: runs that reached the tolerance by steps, then by final gap;
-    diverged, escaped and refused runs last."""
+    diverged, escaped and refused runs last. ``early_stop``: (patience, min_delta) — each row then
+    also says where early stopping would end its run and the loss there
+    (``PlaygroundConfig.early_stop_rule``)."""
     rows = []
     for lane in lanes:
         if not lane.ok:
@@ -126,8 +138,12 @@ def leaderboard(lanes: list[Lane], surface: surfaces.Surface, tol: float) -> lis
         final = float(r.loss[-1])
         gap = final - surface.f_min if math.isfinite(surface.f_min) else math.nan
         d = distances(r.xy[-1:], surface.minima)[0]
-        rows.append(Row(lane.optimizer, lane.lr, final, gap, float(d), steps_to_tol(r.loss, surface.f_min, tol),
-                        r.status, r.status_step, r.reason))
+        row = Row(lane.optimizer, lane.lr, final, gap, float(d), steps_to_tol(r.loss, surface.f_min, tol),
+                  r.status, r.status_step, r.reason)
+        if early_stop is not None:
+            row.stop_step = early_stop_step(r.loss, *early_stop)
+            row.stop_loss = float(r.loss[row.stop_step]) if row.stop_step >= 0 else math.nan
+        rows.append(row)
 
     def order(row: Row):
         bad = row.status != "ok"

@@ -265,3 +265,34 @@ def test_a_first_visit_shows_start_here_with_the_first_lesson_until_dismissed():
 
 def test_start_here_is_never_shown_in_presentation_mode():
     assert not _start_here_shown(app({"present": "1"}))
+
+
+def test_early_stopping_adds_leaderboard_columns_and_stop_marks_on_the_map():
+    at = app({"es.on": "true", "es.patience": "10"})
+    assert not at.exception and not at.warning, [w.value for w in at.warning]
+    board = next(m.value for m in at.markdown if m.value.startswith("| \\# |"))
+    header = board.splitlines()[0]
+    assert "would stop at" in header and "loss at stop" in header and "final − at stop" in header
+    assert len(board.splitlines()) == 2 + 6
+    spec = map_spec(at)
+    stops = next(t for t in spec["data"] if t.get("name") == "stops")
+    assert stops["x"] and all("would stop here (step " in c for c in stops["customdata"])
+    assert any("Early stopping (patience 10" in str(c.value) for c in at.caption)
+    # the settings are in the sidebar's run settings, and in the URL as the page writes it
+    show(at, "x:run", True)
+    assert at.toggle(key="w:es.on").value is True and at.number_input(key="w:es.patience").value == 10
+    assert encode(at.session_state["_url_cfg"]) == {"es.on": "1", "es.patience": "10"}
+    # off: the columns and the marks go
+    at.toggle(key="w:es.on").set_value(False).run()
+    board = next(m.value for m in at.markdown if m.value.startswith("| \\# |"))
+    assert "would stop at" not in board
+    assert not any(t.get("name") == "stops" for t in map_spec(at)["data"])
+
+
+def test_early_stopping_in_chinese():
+    at = app({"es.on": "1", "es.patience": "10", "lang": "zh"})
+    assert not at.exception
+    board = next(m.value for m in at.markdown if m.value.startswith("| \\# |"))
+    assert "早停于第几步" in board and "最终 − 早停时" in board
+    stops = next(t for t in map_spec(at)["data"] if t.get("name") == "stops")
+    assert all("会在这里停下" in c for c in stops["customdata"])

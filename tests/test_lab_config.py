@@ -127,3 +127,38 @@ def test_the_inside_panel_is_off_by_default_and_kept_in_the_url_when_on():
     back, notes = decode({"inside": "adam"})
     assert notes == [] and back.inside_optimizer == "adam"
     assert decode({"opt": "sgd", "inside": "adam"})[0].inside_optimizer == ""     # not a selected optimizer
+
+
+def test_early_stopping_is_off_by_default_with_patience_20_and_no_min_delta():
+    cfg = PlaygroundConfig()
+    assert (cfg.early_stop, cfg.patience, cfg.min_delta) == (False, 20, 0.0)
+    assert cfg.early_stop_rule is None
+
+
+def test_early_stopping_round_trips_and_its_settings_apply_only_when_on():
+    cfg = PlaygroundConfig(early_stop=True, patience=10, min_delta=0.001)
+    q = encode(cfg)
+    assert q == {"es.on": "1", "es.patience": "10", "es.delta": "0.001"}
+    back, notes = decode(q)
+    assert notes == [] and back == cfg and back.early_stop_rule == (10, 0.001)
+    # off: patience and min_delta have no effect and stay out of the URL
+    assert encode(PlaygroundConfig(early_stop=False, patience=10, min_delta=0.001)) == {}
+    # a hand-written link may say "true"
+    back, notes = decode({"es.on": "true", "es.patience": "10"})
+    assert notes == [] and back.early_stop_rule == (10, 0.0)
+    # a view setting: it changes what is shown, not the race
+    assert cfg.run_key() == PlaygroundConfig().run_key()
+
+
+@pytest.mark.parametrize("query,key,problem", [
+    ({"es.on": "1", "es.patience": "0"}, "es.patience", "out_of_range"),
+    ({"es.on": "1", "es.patience": "1001"}, "es.patience", "out_of_range"),
+    ({"es.on": "1", "es.patience": "2.5"}, "es.patience", "not_number"),
+    ({"es.on": "1", "es.delta": "2"}, "es.delta", "out_of_range"),
+    ({"es.on": "1", "es.delta": "-0.1"}, "es.delta", "out_of_range"),
+    ({"es.on": "maybe"}, "es.on", "unknown_value"),
+])
+def test_bad_early_stopping_values_fall_back_with_a_note(query, key, problem):
+    cfg, notes = decode(query)
+    assert [(n.key, n.problem) for n in notes] == [(key, problem)]
+    assert (cfg.patience, cfg.min_delta) == (20, 0.0)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -9,7 +10,7 @@ import pytest
 import optim_core
 import surfaces
 from lab.config import PlaygroundConfig
-from lab.race import distances, lane_hyper, leaderboard, run_lanes, step_lengths, steps_to_tol
+from lab.race import Lane, distances, lane_hyper, leaderboard, run_lanes, step_lengths, steps_to_tol
 
 
 def test_classroom_race_runs_every_optimizer():
@@ -76,3 +77,26 @@ def test_leaderboard_orders_reached_first_and_runaways_last():
     assert {r.optimizer for r in rows} == {"sgd", "adam", "momentum"}
     bad = [r for r in rows if r.status in ("diverged", "escaped")]
     assert bad and all(r.status_step > 0 for r in bad)
+
+
+def _lane(oid, loss):
+    """A finished lane with a hand-made loss curve (the leaderboard reads only these fields)."""
+    n = len(loss)
+    result = SimpleNamespace(loss=np.array(loss, float), xy=np.zeros((n, 2)), status="ok", status_step=0, reason="")
+    return Lane(oid, {"lr": 0.1}, result)
+
+
+def test_leaderboard_with_early_stopping_says_where_each_run_stops_and_what_it_costs():
+    lanes = [_lane("sgd", [4, 3, 3, 3, 1]),          # patience 2: stops at 3 (loss 3), then falls to 1
+             _lane("adam", [4, 1, 2, 3, 5]),         # stops at 3 (loss 3), then rises to 5
+             _lane("nag", [4, 3, 2, 1, 0.5])]        # improves every step: never stops
+    rows = {r.optimizer: r for r in leaderboard(lanes, surfaces.get("valley"), 1e-4, early_stop=(2, 0.0))}
+    assert (rows["sgd"].stop_step, rows["sgd"].stop_loss, rows["sgd"].after_stop) == (3, 3.0, -2.0)   # lost 2
+    assert (rows["adam"].stop_step, rows["adam"].stop_loss, rows["adam"].after_stop) == (3, 3.0, 2.0)  # saved 2
+    assert rows["nag"].stop_step == -1 and math.isnan(rows["nag"].stop_loss) and math.isnan(rows["nag"].after_stop)
+    # min_delta 1.5: a fall must exceed 1.5. sgd: 3, 3 do not (stop at 2); adam: 1 does, then 2, 3
+    # do not (stop at 3); nag: 3 does not, 2 does (4 − 2 > 1.5), then 1 and 0.5 do not (stop at 4)
+    rows = {r.optimizer: r for r in leaderboard(lanes, surfaces.get("valley"), 1e-4, early_stop=(2, 1.5))}
+    assert rows["sgd"].stop_step == 2 and rows["adam"].stop_step == 3 and rows["nag"].stop_step == 4
+    # off: no stop is computed
+    assert all(r.stop_step == -1 for r in leaderboard(lanes, surfaces.get("valley"), 1e-4))

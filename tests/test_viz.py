@@ -121,6 +121,36 @@ def test_runaway_paths_end_with_their_marker(runaway):
     json.dumps(fig, allow_nan=False)                                        # no NaN / inf reaches the page
 
 
+def test_early_stop_marks_sit_on_each_lane_at_its_stop_step(valley):
+    from lab.early_stop import stop_steps
+    s, runs = valley
+    stops = stop_steps(runs, 20, 1e-4)
+    stopping = [oid for oid, _ in runs if stops[oid] >= 0]
+    assert len(stopping) >= 2                       # the test needs some lanes that stop
+    fig = build(s, runs, stops=stops)
+    go.Figure(fig)
+    i = next(i for i, t in enumerate(fig["data"]) if t.get("name") == "stops")
+    mark, d, path = fig["data"][i], decimals_for(12.0), dict(runs)
+    assert mark["marker"]["symbol"] == "square"
+    assert mark["x"] == [round(float(path[o].xy[stops[o], 0]), d) for o in stopping]
+    assert mark["y"] == [round(float(path[o].xy[stops[o], 1]), d) for o in stopping]
+    assert mark["marker"]["color"] == [COLOURS[o] for o in stopping]
+    assert all(f"(step {stops[o]})" in text for o, text in zip(stopping, mark["customdata"]))
+    heads = next(j for j, t in enumerate(fig["data"]) if t.get("name") == "heads")
+    assert i < heads                                # drawn under the heads
+    # a mark appears from the frame its head reaches the stop on
+    for fr in fig["frames"]:
+        s_ = int(fr["name"])
+        assert len(fr["data"][i]["x"]) == sum(stops[o] <= s_ for o in stopping)
+    json.dumps(fig, allow_nan=False)
+
+
+def test_no_stop_marks_without_early_stopping_or_when_no_lane_stops(valley):
+    s, runs = valley
+    for stops in (None, {oid: -1 for oid, _ in runs}):
+        assert not any(t.get("name") == "stops" for t in build(s, runs, stops=stops)["data"])
+
+
 def test_colours_are_stable_and_distinct():
     assert set(COLOURS) == set(OPTIMIZERS) == set(SYMBOLS)
     assert len(set(COLOURS.values())) == len(COLOURS)

@@ -11,6 +11,7 @@ import surfaces
 from lab import seeds as seeds_lab
 from lab.compare import CompareConfig, panel_configs, run_panels
 from lab.config import TOL, PlaygroundConfig
+from lab.early_stop import stop_steps
 from lab.race import run_lanes
 from lab.warmup import Warmup, is_ready
 from viz.charts import band_figure, compare_loss_figure, curves_figure
@@ -60,14 +61,18 @@ def map_key(cfg: PlaygroundConfig) -> str:
 
 
 def main_figure(cfg: PlaygroundConfig, surface, runs, labels, inside, text, present, seed_bands=None):
+    """The Playground's map (also a lesson's scene): with early stopping on, each run's stop is
+    marked ■."""
     return _main_figure(map_key(cfg), surface, runs, labels, cfg.shown_step, cfg.arrows, inside, text, present,
-                        cfg.bands, seed_bands)
+                        cfg.bands, seed_bands, cfg.early_stop_rule)
 
 
 @st.cache_data(max_entries=24, show_spinner=False)
-def _main_figure(key: str, _surface, _runs, _labels, shown_step, arrows, inside, _text, present, bands, _seed_bands):
+def _main_figure(key: str, _surface, _runs, _labels, shown_step, arrows, inside, _text, present, bands, _seed_bands,
+                 early_stop=None):
+    stops = stop_steps(_runs, *early_stop) if early_stop else None
     return playground_figure(_surface, _runs, _labels, shown_step=shown_step, arrows=arrows, inside=inside,
-                             text=_text, present=present, bands=bands, seed_bands=_seed_bands)
+                             text=_text, present=present, bands=bands, seed_bands=_seed_bands, stops=stops)
 
 
 def seed_bands(cfg: PlaygroundConfig):

@@ -48,6 +48,8 @@ def caption(cfg, lanes: list[Lane]) -> list[str]:
         lines.append(t("caption_all_ok"))
     if cfg.underflow > 0:       # these are not plain float64 runs, and nothing on the map would tell
         lines.append(t("caption_underflow", u=fmt_num(cfg.underflow)))
+    if cfg.early_stop:
+        lines.append(t("es_caption", patience=cfg.patience, delta=fmt(cfg.min_delta)))
     return lines
 
 
@@ -65,13 +67,15 @@ def lane_note_lines(lanes: list[Lane]) -> list[str]:
     return [f"{opt_name(ln.optimizer)}: {t('lane_' + n)}" for ln in lanes for n in ln.notes]
 
 
-def leaderboard_table(rows: list[Row]) -> list[dict]:
+def leaderboard_table(rows: list[Row], early_stop: bool = False) -> list[dict]:
+    """The leaderboard's rows as {column: cell}; ``early_stop``: with the three columns of early
+    stopping (the step it would stop at, the loss there, final − at stop, signed)."""
     out = []
     for i, r in enumerate(rows, start=1):
         status = t("status_" + r.status)
         if r.status in ("diverged", "escaped"):
             status = f"✖ {status} @ {r.status_step}"
-        out.append({
+        row = {
             t("col_rank"): i,
             t("col_optimizer"): opt_name(r.optimizer),
             t("col_lr"): fmt_num(r.lr),
@@ -79,8 +83,14 @@ def leaderboard_table(rows: list[Row]) -> list[dict]:
             t("col_gap"): fmt_num(r.gap, 3),
             t("col_distance"): fmt_num(r.distance, 3),
             t("col_steps_to_tol"): str(r.steps_to_tol) if r.steps_to_tol >= 0 else t("never"),
-            t("col_status"): status,
-        })
+        }
+        if early_stop:
+            row[t("col_es_step")] = str(r.stop_step) if r.stop_step >= 0 else t("es_never")
+            row[t("col_es_loss")] = fmt_num(r.stop_loss, 4)
+            change = r.after_stop
+            row[t("col_es_change")] = f"{change:+.3g}" if math.isfinite(change) else "—"
+        row[t("col_status")] = status
+        out.append(row)
     return out
 
 
@@ -160,36 +170,4 @@ def compare_table(titles: list[str], rows_per_panel: list[list[Row]]) -> list[di
                 t("col_steps_to_tol"): str(r.steps_to_tol) if r.steps_to_tol >= 0 else t("never"),
                 t("col_status"): status,
             })
-    return out
-
-
-def basins_table(maps, titles, minima) -> list[dict]:
-    """Per map and end point (each minimum, other, diverged, escaped): the share of starts and
-    the mean step they settled at; end points no start reached are left out."""
-    from lab.basins import DIVERGED, ESCAPED, OTHER
-    from viz.basins import letter
-    names = {OTHER: t("fig_basin_other"), DIVERGED: t("fig_sweep_diverged"), ESCAPED: t("fig_sweep_escaped")}
-    out = []
-    for m, title in zip(maps, titles):
-        for label, share in m.shares(len(minima)).items():
-            if share == 0:
-                continue
-            if label >= 0:
-                x, y = minima[label]
-                what = f"{t('fig_basin_minimum')} {letter(label)} ({fmt_num(x, 3)}, {fmt_num(y, 3)})"
-            else:
-                what = names[label]
-            out.append({t("col_panel"): title, t("bas_col_label"): what, t("bas_col_share"): f"{share:.1%}",
-                        t("bas_col_settled"): fmt_num(m.mean_settled(label), 4)})
-    return out
-
-
-def setting_titles(settings) -> list[str]:
-    """Titles of panels that each run one (optimizer id, hyper): the optimizer, its η, and what
-    differs from another panel of the same optimizer (GD η=0.01 vs GD η=0.1 momentum=…)."""
-    out = []
-    for i, (oid, hp) in enumerate(settings):
-        same = [h for j, (o, h) in enumerate(settings) if j != i and o == oid]
-        differs = [k for k, v in hp.items() if k != "lr" and any(h.get(k) != v for h in same)]
-        out.append(" · ".join([opt_name(oid), f"η={fmt_num(hp['lr'])}"] + [f"{k}={fmt(hp[k])}" for k in differs]))
     return out

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lab.race import leaderboard as leaderboard_rows
+
 from . import present
 from .i18n import opt_name, opt_summary, surface_name, surface_summary, t
 
@@ -17,6 +19,15 @@ def update_rules(surface_id: str, surface, optimizers, hyper: dict) -> None:
     for oid in optimizers:
         st.markdown(f"**{opt_name(oid)}** — {opt_summary(oid)}")
         st.latex(present.rule_of(oid, hyper[oid]))
+
+
+def leaderboard(cfg, lanes, surface) -> None:
+    """The leaderboard of ``cfg``'s lanes at its tolerance; with early stopping on, also where each
+    run would stop, its loss there and final − at stop, with a line on how to read the sign."""
+    rows = leaderboard_rows(lanes, surface, cfg.tol, early_stop=cfg.early_stop_rule)
+    st.markdown(present.markdown_table(present.leaderboard_table(rows, early_stop=cfg.early_stop)))
+    if cfg.early_stop:
+        st.caption(t("es_table_note", patience=cfg.patience))
 
 
 def _num(v: float) -> str:

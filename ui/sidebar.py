@@ -60,11 +60,12 @@ def language_switch():
             format_func=lambda v: {"en": "English", "zh": "中文"}[v])
 
 
-def shared(optimizers: bool = True, extra=None, start: bool = True):
+def shared(optimizers: bool = True, extra=None, start: bool = True, early_stop: bool = False):
     """The shared sidebar. ``optimizers``: show the optimizer choice and hyperparameters (Compare's
     "settings" mode and the Basins page set them per panel instead); ``extra``: a function
     drawing more controls right after the optimizers; ``start``: show the start point (the
-    Basins page starts everywhere)."""
+    Basins page starts everywhere); ``early_stop``: show the early-stopping settings (only the
+    Playground marks where its runs would stop)."""
     sb = st.sidebar
     setting("surface", t("surface"), container=sb, format_func=surface_name, on_change=_on_surface)
     typed = binding.value("surface") == CUSTOM
@@ -77,7 +78,7 @@ def shared(optimizers: bool = True, extra=None, start: bool = True):
         _optimizer_controls(sb)
     if extra:
         extra()
-    _run_controls(sb, sspec, start)
+    _run_controls(sb, sspec, start, early_stop)
     setting("present", t("present"), container=sb, help=t("present_help"))
 
 
@@ -106,7 +107,7 @@ def _optimizer_controls(sb):
         st.button(t("reset"), on_click=reset_hyper, key="reset_hyper", help=t("reset_help"))
 
 
-def _run_controls(sb, sspec, start=True):
+def _run_controls(sb, sspec, start=True, early_stop=False):
     exp = lazy_expander(sb, t("schedule"), "x:schedule")
     if exp is not None:
         with exp:
@@ -127,6 +128,11 @@ def _run_controls(sb, sspec, start=True):
                 setting("seeds.k", t("seeds_k"))
             if sspec.finite_sum:
                 setting("batch", t("batch"))
+            if early_stop:
+                setting("es.on", t("es_on"), help=t("es_help"))
+                if binding.value("es.on"):
+                    setting("es.patience", t("es_patience"), help=t("es_patience_help"))
+                    setting("es.delta", t("es_delta"), help=t("es_delta_help"))
     exp = lazy_expander(sb, t("start"), "x:start") if start else None
     if exp is not None:
         with exp:
@@ -177,5 +183,5 @@ def for_page(page: str):
     if page in ("lessons", "reference"):      # a lesson's scene is its own: only the presentation switch
         setting("present", t("present"), container=st.sidebar, help=t("present_help"))
         return None
-    return shared()
+    return shared(early_stop=page == "playground")
 

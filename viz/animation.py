@@ -143,13 +143,16 @@ def frame_plan(runs, shown_step, max_frames=c.MAX_FRAMES):
 
 
 def add_map(b: Builder, surface, runs, labels, *, shown, T, sty=c.NORMAL, xa="x", ya="y", arrows=(),
-            grid_n=0, legend_for=None, legend_name=None, named_marks=None):
+            grid_n=0, legend_for=None, legend_name=None, named_marks=None, stops=None):
     """Everything drawn on one map (axes ``xa``/``ya``): click grid (when ``grid_n``), minima,
-    saddles, start, each path (chunks + growing tail), the heads, the runaway ✖ ends, arrows.
+    saddles, start, each path (chunks + growing tail), the early-stopping ■ marks, the heads, the
+    runaway ✖ ends, arrows.
 
     ``legend_for``: the optimizer ids whose tail carries a legend entry (default: all);
     ``named_marks``: the names of minimum / saddle / start already in the legend — a set shared by
-    the maps of one figure, so each gets one legend entry, where first drawn (default: a new set).
+    the maps of one figure, so each gets one legend entry, where first drawn (default: a new set);
+    ``stops``: optimizer id -> the step early stopping would end its run at (−1: never,
+    ``lab.early_stop``), marked ■ on its path from the frame its head gets there.
     Returns the map's tracks.
     """
     x0, x1, y0, y1 = surface.domain
@@ -205,8 +208,24 @@ def add_map(b: Builder, surface, runs, labels, *, shown, T, sty=c.NORMAL, xa="x"
                "marker": {"symbol": symbol(tr.oid), "size": 0, "color": col, "line": {"color": "#ffffff", "width": 0}}},
               lambda s, tr=tr: (lambda t: {"x": c.rounded(t[:, 0], dec), "y": c.rounded(t[:, 1], dec)})(tr.state(s)[1]))
 
-    # all heads in one trace, all runaway ends in one, one trace per arrow kind: plotly.js pays
-    # about 1 ms per listed trace per frame, so fewer traces play faster
+    # all heads in one trace, all runaway ends in one, all stop marks in one, one trace per arrow
+    # kind: plotly.js pays about 1 ms per listed trace per frame, so fewer traces play faster
+    stopping = [(tr, int(stops[tr.oid])) for tr in tracks
+                if stops and 0 <= stops.get(tr.oid, -1) < tr.n and np.isfinite(tr.xy[int(stops[tr.oid])]).all()]
+    if stopping:        # under the heads: a head passing its stop point stays on top
+
+        def stop_marks(s):
+            here = [(tr, k) for tr, k in stopping if s >= k]
+            return {"x": c.rounded([tr.xy[k][0] for tr, k in here], dec),
+                    "y": c.rounded([tr.xy[k][1] for tr, k in here], dec),
+                    "marker": {"color": [colour(tr.oid) for tr, _ in here]},
+                    "customdata": [f"{labels.get(tr.oid, tr.oid)}<br>{T['es_stop'].replace('{step}', str(k))}"
+                                   for tr, k in here]}
+        first = stop_marks(shown)
+        b.add({"type": "scatter", **first, **axes, "mode": "markers", "name": "stops", "showlegend": False,
+               "hovertemplate": "%{customdata}<extra></extra>",
+               "marker": {"symbol": "square", "size": round(14 * m), "color": first["marker"]["color"],
+                          "line": {"color": "#000000", "width": 2}}}, stop_marks)
     if tracks:
         def heads(s):
             h = np.array([tr.state(s)[2] for tr in tracks])

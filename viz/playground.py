@@ -24,14 +24,15 @@ INSIDE_DOMAIN = (0.80, 1.0)
 
 def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), inside=None, text=None,
                       height=None, max_frames=c.MAX_FRAMES, grid_n=GRID_N, present=False, bands=N_BANDS,
-                      seed_bands=None):
+                      seed_bands=None, stops=None):
     """The animated map (+ the "inside the optimizer" panel for ``inside``) as a figure dict.
 
     ``runs``: list of (optimizer id, RunResult); ``labels``: optimizer id -> legend text (with the
     setting used and the status); ``shown_step``: the step the still figure shows (default: last);
     ``present``: projector sizes (larger text, thicker lines, bigger heads); ``bands``: contour
     bands of the map; ``seed_bands``: runs over seeds (``lab.seeds``), drawn faint behind the
-    paths with their mean path dashed.
+    paths with their mean path dashed; ``stops``: optimizer id -> the step early stopping would
+    end its run at (``lab.early_stop.stop_steps``), marked ■ on its path.
     """
     T = c.figure_words(text)
     sty = c.style_for(present)
@@ -51,7 +52,7 @@ def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), insi
     for trace in faint_traces(seed_bands or (), surface.domain):     # static, under everything else
         add(trace)
     anim.add_map(b, surface, runs, labels, shown=shown, T=T, sty=sty, arrows=arrows, grid_n=grid_n,
-              legend_name=legend_name)
+              legend_name=legend_name, stops=stops)
 
     # --- inside the optimizer: three stacked panels and a readout, all following the animation
     layout_extra = {"annotations": []}

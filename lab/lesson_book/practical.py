@@ -15,6 +15,7 @@ from optim_core import run_many
 
 from ..compare import CompareConfig
 from ..config import PlaygroundConfig
+from ..early_stop import early_stop_step
 from ..race import lane_hyper, run_options
 from . import kit
 
@@ -169,6 +170,40 @@ def _noise_helps(n: dict) -> bool:
     return n["start_well"] == "shallow" and n["quiet"] == 0 and n["noisy"] >= 0.5 * n["k"]
 
 
+# ---------------------------------------------------------------- 5. early stopping on a plateau
+
+# The scene's early-stopping rule: 20 steps in a row without beating the best loss by more than
+# 0.001 (1/1000 of the plateau's height) end the run. The Playground marks the stops; the runs go on.
+PLATEAU_STOP = PlaygroundConfig(
+    surface="plateau", optimizers=("sgd", "adam"), hyper={"sgd": {"lr": 1.0}, "adam": {"lr": 0.1}},
+    start=(3.0, 2.5), steps=500, early_stop=True, patience=20, min_delta=0.001)
+
+
+def _early_stop_numbers(scene: PlaygroundConfig) -> dict:
+    """Per optimizer: the step early stopping would end its run at (lab.early_stop, the scene's
+    patience and min_delta), the loss there, the final loss, and what stopping would have lost
+    (loss at the stop − final; 0 when it never stops); and the step SGD's loss first falls below
+    half the plateau's height (when it leaves the plain)."""
+    out = {"patience": scene.patience, "delta": scene.min_delta, "steps": scene.steps}
+    for oid, run in kit.runs(scene).items():
+        stop = early_stop_step(run.loss, scene.patience, scene.min_delta)
+        final = float(run.loss[-1])
+        at_stop = float(run.loss[stop]) if stop >= 0 else final
+        out.update({f"{oid}_stop": stop, f"{oid}_at_stop": at_stop, f"{oid}_final": final,
+                    f"{oid}_lost": at_stop - final})
+        if oid == "sgd":
+            out["sgd_leaves"] = kit.first_step(run.loss < 0.5)
+    return out
+
+
+def _stops_on_the_plateau(n: dict) -> bool:
+    # SGD would stop in the first half of the run, still on the plain, and so lose at least half
+    # the plateau's height (1) that it goes on to descend; Adam would stop in the well, where
+    # stopping costs at most 1 % of that height
+    return (0 <= n["sgd_stop"] < n["steps"] // 2 and n["sgd_lost"] >= 0.5
+            and n["adam_stop"] >= 0 and abs(n["adam_lost"]) <= 0.01)
+
+
 # ---------------------------------------------------------------- the chapter
 
 LESSONS = [
@@ -180,4 +215,6 @@ LESSONS = [
                counter=_large_lr_below_the_edge),
     kit.Lesson("noise_helps", CHAPTER, WELL, ("sgd",), _well_numbers, _noise_helps,
                counter=lambda sc: replace(sc, noise=0.0)),
+    kit.Lesson("early_stopping", CHAPTER, PLATEAU_STOP, ("sgd", "adam"), _early_stop_numbers, _stops_on_the_plateau,
+               counter=lambda sc: replace(sc, patience=10 * sc.patience)),   # patient enough to wait out the plain
 ]

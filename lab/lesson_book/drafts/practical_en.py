@@ -70,4 +70,28 @@ TEXTS = {
             "From the shallow well (f = {f_shallow:.2f}), with noise σ = {sigma:g}, {noisy} of {k} seeds "
             "end in the deep well (f = {f_deep:.2f}); without noise, {quiet} of {k}."),
     },
+    "early_stopping": {
+        "title": "Early stopping on a plateau: too little patience quits too soon",
+        "text": (
+            "Early stopping remembers the lowest loss seen so far and ends training once `patience` steps "
+            "in a row have failed to beat it by more than min_delta; in practice the loss it watches is a "
+            "validation loss, here it is f itself. The rule sees only the loss, not why it has stopped "
+            "falling, so a plateau looks to it just like a minimum. Far from the well of "
+            "f = 1 − e^{−r²/2} the slope is only about r·e^{−r²/2}, and plain GD lowers f by roughly η‖g‖² "
+            "per step: far less than 0.001 in 20 steps, so the rule fires while SGD is still on the plain. "
+            "Adam divides each gradient component by its own RMS and crosses the plain at about η per "
+            "coordinate per step however gentle the slope, so when its rule fires it is already in the "
+            "well, where stopping costs next to nothing. A larger patience (or a smaller min_delta) lets "
+            "SGD off the plain, at the price of more steps spent after a run has really converged."),
+        "watch": (
+            "SGD (lr 1) creeps along for over a hundred steps, and its ■ appears at step 20, right beside the "
+            "start; only around step 160 does it rush into the well, so in the Playground's leaderboard SGD's "
+            "\"final − at stop\" is about −1: everything the run achieved came after the stop. Adam's ■ lies in the "
+            "well. Set the patience to 200 under \"Steps, noise, seed\" and SGD's ■ moves into the well too."),
+        "measured": (
+            "Patience {patience}, min Δ {delta:g}: SGD would stop at step {sgd_stop} with loss "
+            "{sgd_at_stop:.3f}, but it leaves the plateau at step {sgd_leaves} and ends at {sgd_final:.2g}, "
+            "so stopping would have lost {sgd_lost:.3f}; Adam would stop at step {adam_stop} with loss "
+            "{adam_at_stop:.2g} (final {adam_final:.2g}), losing {adam_lost:.2g}."),
+    },
 }
