@@ -222,6 +222,58 @@ def betas_counter(scene: CompareConfig) -> CompareConfig:
 BETAS_MEMORY = Lesson("betas_memory", CHAPTER, BETAS_SCENE, ("adam",), betas_measure, betas_claim, betas_counter)
 
 
+# ---------------------------------------------------------------- 5. ε at low precision
+
+FLOAT16_TINY = 6.1e-5   # float16's smallest normal number, 2⁻¹⁴: a g² below it is flushed to 0
+TINY_EPS, LARGE_EPS = 1e-8, 1e-3
+EPS_SCENE = CompareConfig(
+    base=PlaygroundConfig(surface="valley", optimizers=("adagrad",), start=(0.02, 0.001), steps=300,
+                          underflow=FLOAT16_TINY),
+    mode="settings",
+    settings=(("adagrad", {"lr": 0.05, "eps": TINY_EPS}),
+              ("adagrad", {"lr": 0.05, "eps": TINY_EPS, "eps_placement": "inside"}),
+              ("adagrad", {"lr": 0.05, "eps": LARGE_EPS})))
+
+
+def _first_steps(scene: CompareConfig) -> list:
+    """Per panel, the length of AdaGrad's first step in units of its η."""
+    return [float(step_lengths(panel["adagrad"].xy)[0]) / hp["lr"]
+            for (_, hp), panel in zip(scene.settings, kit.panel_runs(scene))]
+
+
+def _eps_numbers(scene: CompareConfig) -> dict:
+    """The first step of each panel (1: ε outside the root, 2: inside, 3: a larger ε outside) with
+    the scene's underflow and, for reference, without it; the larger g² at the start against the
+    threshold; the ratio of the first two panels' steps, and 1/√ε, what it should be when the
+    accumulator is flushed (η·g/ε against η·g/√ε)."""
+    low = _first_steps(scene)
+    plain = _first_steps(replace(scene, base=replace(scene.base, underflow=0.0)))
+    g = scene.base.surface_object().grad(*scene.base.start)
+    out = {"u": scene.base.underflow, "g2": float(max(g[0] ** 2, g[1] ** 2)), "eps": TINY_EPS,
+           "large_eps": LARGE_EPS, "ratio": low[0] / low[1], "plain_ratio": plain[0] / plain[1],
+           "predicted": 1.0 / math.sqrt(TINY_EPS)}
+    for i, (a, b) in enumerate(zip(low, plain), 1):
+        out.update({f"first_{i}": a, f"plain_{i}": b})
+    return out
+
+
+def _eps_breaks(n: dict) -> bool:
+    # flushed: ε outside gives a step 1/√ε = 10⁴ times the one ε inside gives (10× margin to 1000);
+    # at full precision every first step is at most η per coordinate (√2 η here) and the placement
+    # barely matters; a larger ε keeps the flushed step to a few η (4√2 ≈ 5.7 here)
+    return (n["ratio"] >= 1000.0
+            and max(n["plain_1"], n["plain_2"], n["plain_3"]) <= 1.5
+            and n["first_3"] <= 10.0)
+
+
+def _eps_counter(scene: CompareConfig) -> CompareConfig:
+    """No underflow: g² stays in the accumulator, ε is negligible beside √G wherever it sits."""
+    return replace(scene, base=replace(scene.base, underflow=0.0))
+
+
+EPS_UNDERFLOW = Lesson("eps_underflow", CHAPTER, EPS_SCENE, ("adagrad",), _eps_numbers, _eps_breaks, _eps_counter)
+
+
 # ---------------------------------------------------------------- 6. AMSGrad: a step size that cannot grow
 
 AMS_SCENE = PlaygroundConfig(
@@ -449,57 +501,5 @@ NADAM_LOOKAHEAD = Lesson("nadam_lookahead", CHAPTER, NADAM_SCENE, NADAM_OPTIMIZE
                          nadam_counter)
 
 
-# ---------------------------------------------------------------- 11. ε at low precision
-
-FLOAT16_TINY = 6.1e-5   # float16's smallest normal number, 2⁻¹⁴: a g² below it is flushed to 0
-TINY_EPS, LARGE_EPS = 1e-8, 1e-3
-EPS_SCENE = CompareConfig(
-    base=PlaygroundConfig(surface="valley", optimizers=("adagrad",), start=(0.02, 0.001), steps=300,
-                          underflow=FLOAT16_TINY),
-    mode="settings",
-    settings=(("adagrad", {"lr": 0.05, "eps": TINY_EPS}),
-              ("adagrad", {"lr": 0.05, "eps": TINY_EPS, "eps_placement": "inside"}),
-              ("adagrad", {"lr": 0.05, "eps": LARGE_EPS})))
-
-
-def _first_steps(scene: CompareConfig) -> list:
-    """Per panel, the length of AdaGrad's first step in units of its η."""
-    return [float(step_lengths(panel["adagrad"].xy)[0]) / hp["lr"]
-            for (_, hp), panel in zip(scene.settings, kit.panel_runs(scene))]
-
-
-def _eps_numbers(scene: CompareConfig) -> dict:
-    """The first step of each panel (1: ε outside the root, 2: inside, 3: a larger ε outside) with
-    the scene's underflow and, for reference, without it; the larger g² at the start against the
-    threshold; the ratio of the first two panels' steps, and 1/√ε, what it should be when the
-    accumulator is flushed (η·g/ε against η·g/√ε)."""
-    low = _first_steps(scene)
-    plain = _first_steps(replace(scene, base=replace(scene.base, underflow=0.0)))
-    g = scene.base.surface_object().grad(*scene.base.start)
-    out = {"u": scene.base.underflow, "g2": float(max(g[0] ** 2, g[1] ** 2)), "eps": TINY_EPS,
-           "large_eps": LARGE_EPS, "ratio": low[0] / low[1], "plain_ratio": plain[0] / plain[1],
-           "predicted": 1.0 / math.sqrt(TINY_EPS)}
-    for i, (a, b) in enumerate(zip(low, plain), 1):
-        out.update({f"first_{i}": a, f"plain_{i}": b})
-    return out
-
-
-def _eps_breaks(n: dict) -> bool:
-    # flushed: ε outside gives a step 1/√ε = 10⁴ times the one ε inside gives (10× margin to 1000);
-    # at full precision every first step is at most η per coordinate (√2 η here) and the placement
-    # barely matters; a larger ε keeps the flushed step to a few η (4√2 ≈ 5.7 here)
-    return (n["ratio"] >= 1000.0
-            and max(n["plain_1"], n["plain_2"], n["plain_3"]) <= 1.5
-            and n["first_3"] <= 10.0)
-
-
-def _eps_counter(scene: CompareConfig) -> CompareConfig:
-    """No underflow: g² stays in the accumulator, ε is negligible beside √G wherever it sits."""
-    return replace(scene, base=replace(scene.base, underflow=0.0))
-
-
-EPS_UNDERFLOW = Lesson("eps_underflow", CHAPTER, EPS_SCENE, ("adagrad",), _eps_numbers, _eps_breaks, _eps_counter)
-
-
-LESSONS = [EMA_TOOLBOX, ADAM_BOTH, ADAM_BIAS_CORRECTION, BETAS_MEMORY, AMSGRAD_MAX, RADAM_WARMUP, ADAMW_VS_L2, ADAMW_SCHEDULE,
-           NADAM_LOOKAHEAD, EPS_UNDERFLOW]
+LESSONS = [EMA_TOOLBOX, ADAM_BOTH, ADAM_BIAS_CORRECTION, BETAS_MEMORY, EPS_UNDERFLOW, AMSGRAD_MAX, RADAM_WARMUP,
+           ADAMW_VS_L2, ADAMW_SCHEDULE, NADAM_LOOKAHEAD]
