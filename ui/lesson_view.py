@@ -37,7 +37,7 @@ def course_controls() -> None:
     current = binding.value("lesson")
     before, after = lessons.neighbours(current)
     number = {lid: i + 1 for i, lid in enumerate(lessons.BY_ID)}
-    cols = st.columns([0.8, 3.2, 0.8, 1.6], vertical_alignment="bottom")
+    cols = st.columns([1, 3.6, 1], vertical_alignment="bottom")     # the open link gets its own row: both fit at 1280 px
     cols[0].button(t("lesson_prev"), on_click=_go, args=(before,), disabled=not before, key="lesson_prev",
                    use_container_width=True)
     setting("lesson", t("lesson_pick"), container=cols[1],
@@ -47,7 +47,7 @@ def course_controls() -> None:
     lesson = lessons.BY_ID[current]
     scene = _scene_in_language(lesson)
     codec, target = (compare, "app_pages/compare.py") if lesson.page == "compare" else (config, "app_pages/playground.py")
-    cols[3].page_link(target, label=t("lesson_open_" + lesson.page), icon=":material/open_in_new:",
+    st.page_link(target, label=t("lesson_open_" + lesson.page), icon=":material/open_in_new:",
                       query_params=codec.encode(scene))
 
 
