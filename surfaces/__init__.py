@@ -104,11 +104,7 @@ class Surface:
         """Per-sample gradients (N, 2) at one point, for finite-sum surfaces."""
         if not self.spec.finite_sum:
             raise ValueError(f"surface {self.id!r} is not a finite sum")
-        n = int(self.params["n_samples"])
-        h = kernels.BOWL_HEADER
-        c = np.stack([self.packed[h:h + n], self.packed[h + n:h + 2 * n]], axis=1)
-        a = self.packed[4:6]
-        return self.params["scale"] * a * (np.array([x, y]) - c)
+        return self.params["scale"] * self.spec.sample_grads(self.packed, x, y)
 
     @property
     def key(self) -> tuple:

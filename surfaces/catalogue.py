@@ -42,6 +42,7 @@ class SurfaceSpec:
     stationary: Callable = None       # params -> (minima [(x, y)], saddles [(x, y)])
     derived: Callable = None          # params -> extra float64 values appended to sp
     finite_sum: bool = False
+    sample_grads: Callable = None     # (packed, x, y) -> (N, 2) per-sample gradients, unscaled
 
     @property
     def code(self) -> int:
@@ -77,6 +78,55 @@ def _bowl_derived(p) -> np.ndarray:
 def _bowl_stationary(p):
     m = _bowl_data(p).mean(axis=0)
     return [(float(m[0]), float(m[1]))], []
+
+
+def _bowl_sample_grads(sp, x, y) -> np.ndarray:
+    n, h = int(sp[1]), k.BOWL_HEADER
+    c = np.stack([sp[h:h + n], sp[h + n:h + 2 * n]], axis=1)
+    return sp[4:6] * (np.array([x, y]) - c)
+
+
+SPARSE_TRUTH = (1.5, 1.5)   # the θ* the targets come from; the minimum is near it, not on it
+SPARSE_TARGET_NOISE = 0.1
+
+
+def _sparse_data(p) -> tuple:
+    """The sparse problem's samples (a, b, c), from ``data_seed``: every sample has a dense
+    feature a ~ U(0.5, 1.5); exactly round(rare_share·N) of them (at least one, so that the
+    minimum is unique) have a rare feature b ~ U(0.5, 1.5), all others b = 0; targets
+    c = a x* + b y* + 0.1·N(0, 1) with (x*, y*) = SPARSE_TRUTH."""
+    rng = np.random.default_rng(int(p["data_seed"]))
+    n = int(p["n_samples"])
+    a = rng.uniform(0.5, 1.5, n)
+    b = np.zeros(n)
+    rare = rng.choice(n, max(1, int(round(p["rare_share"] * n))), replace=False)
+    b[rare] = rng.uniform(0.5, 1.5, rare.size)
+    c = a * SPARSE_TRUTH[0] + b * SPARSE_TRUTH[1] + SPARSE_TARGET_NOISE * rng.standard_normal(n)
+    return a, b, c
+
+
+def _sparse_minimum(a, b, c) -> np.ndarray:
+    return np.linalg.lstsq(np.stack([a, b], axis=1), c, rcond=None)[0]
+
+
+def _sparse_derived(p) -> np.ndarray:
+    a, b, c = _sparse_data(p)
+    m = _sparse_minimum(a, b, c)
+    r = a * m[0] + b * m[1] - c
+    hess = [np.mean(a * a), np.mean(a * b), np.mean(b * b)]
+    return np.concatenate([hess, m, [0.5 * np.mean(r * r)], a, b, c])
+
+
+def _sparse_stationary(p):
+    m = _sparse_minimum(*_sparse_data(p))
+    return [(float(m[0]), float(m[1]))], []
+
+
+def _sparse_sample_grads(sp, x, y) -> np.ndarray:
+    n, h = int(sp[1]), k.SPARSE_HEADER
+    a, b, c = sp[h:h + n], sp[h + n:h + 2 * n], sp[h + 2 * n:h + 3 * n]
+    r = a * x + b * y - c
+    return np.stack([r * a, r * b], axis=1)
 
 
 def _rotation(p) -> np.ndarray:
@@ -149,7 +199,8 @@ SURFACE_LIST = [
                 SurfaceParam("spread", 1.0, 0.0, 5.0, "std of the sample centres"),
                 SurfaceParam("data_seed", 0, 0, 2**31 - 1, "seed of the data set",
                              integer=True)),
-        stationary=_bowl_stationary, derived=_bowl_derived, finite_sum=True),
+        stationary=_bowl_stationary, derived=_bowl_derived, finite_sum=True,
+        sample_grads=_bowl_sample_grads),
     SurfaceSpec(
         "rosenbrock", "Rosenbrock", r"f=(1-x)^2+100(y-x^2)^2",
         "A long curved banana valley: easy to reach, slow to follow to (1, 1).",
@@ -204,6 +255,17 @@ SURFACE_LIST = [
         (-5.0, 5.0, -5.0, 5.0), (3.5, 3.0), False,
         params=(SurfaceParam("width", 1.0, 0.3, 3.0, "width w of the well"),),
         stationary=_fixed([(0.0, 0.0)])),
+    SurfaceSpec(
+        "sparse_features", "Sparse features (finite sum)",
+        r"f=\frac{1}{N}\sum_{i=1}^{N}\tfrac12\left(a_i x+b_i y-c_i\right)^2,\ b_i=0\text{ for most }i",
+        "Least squares where y's feature appears in few samples: most mini-batches say nothing about y.",
+        (-3.0, 3.0, -3.0, 3.0), (-2.0, -2.0), True,
+        params=(SurfaceParam("n_samples", 200, 10, 5000, "number of samples N", integer=True),
+                SurfaceParam("rare_share", 0.05, 0.01, 0.5, "share of samples with the rare feature"),
+                SurfaceParam("data_seed", 0, 0, 2**31 - 1, "seed of the data set",
+                             integer=True)),
+        stationary=_sparse_stationary, derived=_sparse_derived, finite_sum=True,
+        sample_grads=_sparse_sample_grads),
 ]
 
 SURFACES = {s.id: s for s in SURFACE_LIST}

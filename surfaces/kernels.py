@@ -23,9 +23,10 @@ from . import program
 from .jit_cache import cached_njit
 
 SURFACE_IDS = ("beale", "saddle", "valley", "noisy_bowl", "rosenbrock", "himmelblau", "rastrigin",
-               "rotated_valley", "goldstein_price", "wavy", "double_well", "plateau", "custom")
+               "rotated_valley", "goldstein_price", "wavy", "double_well", "plateau", "sparse_features",
+               "custom")
 (BEALE, SADDLE, VALLEY, NOISY_BOWL, ROSENBROCK, HIMMELBLAU, RASTRIGIN, ROTATED_VALLEY, GOLDSTEIN_PRICE,
- WAVY, DOUBLE_WELL, PLATEAU, CUSTOM) = range(len(SURFACE_IDS))
+ WAVY, DOUBLE_WELL, PLATEAU, SPARSE_FEATURES, CUSTOM) = range(len(SURFACE_IDS))
 
 HEAD = 10  # packed vectors are padded to at least this length
 assert program.HEAD == HEAD, "a typed surface's program must start where the header ends"
@@ -33,6 +34,13 @@ assert program.HEAD == HEAD, "a typed surface's program must start where the hea
 # Noisy-bowl layout of sp: scale, n_samples, spread, data_seed, a, b, mean_x, mean_y,
 # var_x, var_y, then the n centres' x, then their y.
 BOWL_HEADER = 10
+
+# Sparse-features layout of sp: scale, n_samples, rare_share, data_seed, the mean Hessian
+# (haa, hab, hbb), the least-squares minimum (mx, my), the loss there (r0), then the n dense
+# features a, the n rare features b (mostly exactly 0), the n targets c. The full loss is written
+# around its minimum, f = r0 + ½ dᵀHd with d = θ − θ̂, so that near θ̂ it does not lose its
+# digits to the cancellation of the expanded ½ mean (a x + b y − c)².
+SPARSE_HEADER = 10
 
 DEPS = ("surfaces/kernels.py", "surfaces/program.py")
 _unit = cached_njit("surfaces", DEPS, nogil=True, error_model="numpy")   # x / 0 is inf or NaN, as in NumPy
@@ -166,6 +174,11 @@ def evaluate(sid, h, x, y):
         hxx, hxy, hyy = 12.0 * x * x - 4.0, 0.0, 2.0
     elif sid == PLATEAU:
         f, gx, gy, hxx, hxy, hyy = _plateau(x, y, h[1])
+    elif sid == SPARSE_FEATURES:
+        hxx, hxy, hyy = h[4], h[5], h[6]
+        dx, dy = x - h[7], y - h[8]
+        gx, gy = hxx * dx + hxy * dy, hxy * dx + hyy * dy
+        f = h[9] + 0.5 * (dx * gx + dy * gy)
     else:
         return _NAN6
     s = h[0]
@@ -296,22 +309,47 @@ def _bowl_batch(sp, idx, lo, hi, x, y):
     return sp[0] * 0.5 * f / m, sp[0] * a * gx / m, sp[0] * b * gy / m
 
 
+@njit(inline="always")
+def _sparse_batch(sp, idx, lo, hi, x, y):
+    """(loss, gx, gy) of the sparse-features mini-batch idx[lo:hi]: means over its samples of
+    ½ r², r (a, b) with r = a x + b y − c. A batch without a rare sample has b = 0 throughout, so
+    its gy is exactly 0."""
+    n = int(sp[1])
+    f = gx = gy = 0.0
+    for j in range(lo, hi):
+        i = idx[j]
+        a, b = sp[SPARSE_HEADER + i], sp[SPARSE_HEADER + n + i]
+        r = a * x + b * y - sp[SPARSE_HEADER + 2 * n + i]
+        f += r * r
+        gx += r * a
+        gy += r * b
+    m = hi - lo
+    return sp[0] * 0.5 * f / m, sp[0] * gx / m, sp[0] * gy / m
+
+
+@njit(inline="always")
+def _finite_sum_batch(sid, sp, idx, lo, hi, x, y):
+    if sid == NOISY_BOWL:
+        return _bowl_batch(sp, idx, lo, hi, x, y)
+    return _sparse_batch(sp, idx, lo, hi, x, y)
+
+
 @_unit
 def batch_value(sid, h, sp, idx, lo, hi, x, y):
     """Loss of the mini-batch idx[lo:hi] (sample indices) of a finite-sum (built-in) surface; an
     empty batch means the full loss."""
-    if hi == lo or sid != NOISY_BOWL:
+    if hi == lo or (sid != NOISY_BOWL and sid != SPARSE_FEATURES):
         return evaluate(sid, h, x, y)[0]
-    return _bowl_batch(sp, idx, lo, hi, x, y)[0]
+    return _finite_sum_batch(sid, sp, idx, lo, hi, x, y)[0]
 
 
 @_unit
 def batch_grad(sid, h, sp, idx, lo, hi, x, y):
     """Gradient of the mini-batch idx[lo:hi]: the mean of the per-sample gradients."""
-    if hi == lo or sid != NOISY_BOWL:
+    if hi == lo or (sid != NOISY_BOWL and sid != SPARSE_FEATURES):
         r = evaluate(sid, h, x, y)
         return r[1], r[2]
-    r = _bowl_batch(sp, idx, lo, hi, x, y)
+    r = _finite_sum_batch(sid, sp, idx, lo, hi, x, y)
     return r[1], r[2]
 
 

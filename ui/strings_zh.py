@@ -540,5 +540,11 @@ CATALOGUE = {
     "surface.plateau.summary": '远离井口处梯度几乎为零：普通梯度下降几乎不动。',
     "surface.plateau.scale.help": '整体缩放损失 (f -> s·f)',
     "surface.plateau.width.help": '井的宽度 w',
+    "surface.sparse_features.name": '稀疏特征（有限和）',
+    "surface.sparse_features.summary": '最小二乘问题，y 对应的特征只在少数样本里出现：多数小批量对 y 毫无信息。',
+    "surface.sparse_features.scale.help": '整体缩放损失 (f -> s·f)',
+    "surface.sparse_features.n_samples.help": '样本数 N',
+    "surface.sparse_features.rare_share.help": '带有稀有特征的样本所占比例',
+    "surface.sparse_features.data_seed.help": '数据集的随机种子',
 }
 STRINGS.update(CATALOGUE)
