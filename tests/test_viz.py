@@ -223,3 +223,59 @@ def test_undefined_parts_of_a_typed_surface_are_hatched_not_coloured_as_high():
     pink = (np.abs(left - UNDEFINED[1]).sum(axis=1) < 1).mean()
     assert pink > 0.3                                                  # x < 0: hatched
     assert (np.abs(right - UNDEFINED[1]).sum(axis=1) < 1).mean() == 0  # x > 0: drawn
+
+
+# ---------------------------------------------------------------- NAG's look-ahead, ASGD's raw iterate
+
+VALLEY_GRAD = lambda x, y: np.array([0.2 * x, 4.0 * y])     # noqa: E731  f = 0.1x² + 2y² (scale 1)
+
+
+def nag_notes_by_hand(start, steps, lr, mu):
+    """The notes' NAG, written out: v_t = μv + η∇f(θ − μv), θ_t = θ − v_t; returns θ_s and the
+    point where step s + 1 takes its gradient, θ_s − μ v_s, for s = 0..steps."""
+    theta, v = np.array(start, dtype=float), np.zeros(2)
+    points, ahead = [theta.copy()], [theta.copy()]
+    for _ in range(steps):
+        v = mu * v + lr * VALLEY_GRAD(*(theta - mu * v))
+        theta = theta - v
+        points.append(theta.copy())
+        ahead.append(theta - mu * v)
+    return np.array(points), np.array(ahead)
+
+
+def arrow_trace(fig, kind):
+    return next((t for t in fig["data"] if t.get("name") == f"arrow:{kind}"), None)
+
+
+def test_lookahead_arrow_ends_where_the_notes_nag_takes_its_next_gradient():
+    s = surfaces.get("valley")
+    lr, mu = 0.05, 0.9
+    res = run("nag", "valley", s.start, 60, {"lr": lr, "momentum": mu})
+    points, ahead = nag_notes_by_hand(s.start, 60, lr, mu)
+    np.testing.assert_allclose(res.xy, points, rtol=0, atol=1e-12)       # the hand rule is the engine's
+    d = decimals_for(12.0)
+    for step in (1, 7, 30, 60):
+        fig = build(s, [("sgd", run("sgd", "valley", s.start, 60)), ("nag", res)], arrows=("lookahead",),
+                    shown_step=step)
+        tr = arrow_trace(fig, "lookahead")
+        assert tr["x"][2] is None and len(tr["x"]) == 3                  # one arrow: NAG's, none for SGD
+        assert (tr["x"][0], tr["y"][0]) == (round(points[step, 0], d), round(points[step, 1], d))
+        assert abs(tr["x"][1] - ahead[step, 0]) <= 10 ** -d and abs(tr["y"][1] - ahead[step, 1]) <= 10 ** -d
+    # the frames follow: the frame of step 30 draws the same arrow as the still picture at 30
+    i = fig["data"].index(tr)
+    frame = next(f for f in fig["frames"] if f["name"] == "30")
+    assert abs(frame["data"][i]["x"][1] - ahead[30, 0]) <= 10 ** -d
+    go.Figure(fig)
+
+
+def test_lookahead_arrow_only_where_the_gradient_is_taken_ahead():
+    s = surfaces.get("valley")
+    plain = [(o, run(o, "valley", s.start, 30)) for o in ("sgd", "momentum", "nadam")]
+    torch_nag = ("nag", run("nag", "valley", s.start, 30, {"variant": "pytorch"}))
+    for runs in (plain, plain + [torch_nag]):     # torch's θ is the look-ahead point: nothing to point at
+        fig = build(s, runs, arrows=("grad", "lookahead"))
+        assert arrow_trace(fig, "lookahead") is None and arrow_trace(fig, "grad") is not None
+        go.Figure(fig)
+    fig = build(s, plain + [("nag", run("nag", "valley", s.start, 30))], arrows=("lookahead",), shown_step=0)
+    assert arrow_trace(fig, "lookahead")["x"] == [None] * 3               # v_0 = 0: no offset at the start
+

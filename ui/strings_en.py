@@ -41,6 +41,7 @@ STRINGS = {
     "arrow_grad": "−gradient",
     "arrow_velocity": "velocity",
     "arrow_update": "update",
+    "arrow_lookahead": "look-ahead (NAG)",
     "view3d": "3-D view",
     "inside": "inside the optimizer",
     "shown_step": "step shown",

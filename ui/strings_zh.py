@@ -41,6 +41,7 @@ STRINGS = {
     "arrow_grad": "负梯度",
     "arrow_velocity": "速度",
     "arrow_update": "更新量",
+    "arrow_lookahead": "前瞻点（NAG）",
     "view3d": "三维视图",
     "inside": "优化器内部",
     "shown_step": "显示的步",

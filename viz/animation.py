@@ -24,6 +24,8 @@ import math
 
 import numpy as np
 
+from optim_core.rules import nag
+
 from . import common as c
 from .palette import colour, symbol
 
@@ -32,7 +34,13 @@ GRID_N = 20                   # the click grid: 20 × 20 transparent points. It 
                               # frame: measured 13 fps with 30 × 30, 19 fps with 20 × 20 (6 × 500 steps)
 BASE_FRAME_MS = 60            # 1× speed: 100 frames in about 6 s
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
-ARROW_STYLE = {"grad": ("dot", 3), "velocity": ("dash", 3), "update": ("solid", 3)}
+ARROW_STYLE = {"grad": ("dot", 3), "velocity": ("dash", 3), "update": ("solid", 3), "lookahead": ("dashdot", 3)}
+# Arrows that end at a point of the map (drawn to scale), not directions (drawn at a readable length)
+TO_SCALE = ("lookahead",)
+# Where each point's next gradient is taken, for the optimizers that take it elsewhere than at the
+# point: optimizer id -> (hyper, velocity) -> offsets, one row per point (None: no offset to show).
+# Nadam is not here: both its forms take the gradient at θ and fold the look-ahead into the update.
+LOOKAHEAD = {"nag": nag.lookahead_offsets}
 CHUNK_POINTS = 125
 
 
@@ -91,9 +99,15 @@ class Track:
 
 
 def arrow_vectors(result, kind):
-    """The vectors of one arrow kind per step, as drawn (where they push the point)."""
+    """The vectors of one arrow kind per step, as drawn (where they push the point); row s is the
+    arrow at the point θ_s. None when the run has no such arrow."""
     e = result.extra
-    if kind == "grad":
+    if kind == "lookahead":
+        offsets = LOOKAHEAD.get(result.optimizer)
+        v = None if offsets is None or "velocity" not in e else offsets(result.hyper, e["velocity"])
+        if v is None:
+            return None
+    elif kind == "grad":
         v = -e["grad"]
     elif kind == "update":
         v = e["update"]
@@ -245,7 +259,7 @@ def add_map(b: Builder, surface, runs, labels, *, shown, T, sty=c.NORMAL, xa="x"
             continue
         dash, width = ARROW_STYLE[kind]
 
-        def arrow(s, prepared=prepared):
+        def arrow(s, prepared=prepared, to_scale=kind in TO_SCALE):
             xs, ys = [], []
             for tr, vecs, ref in prepared:
                 st = min(s, tr.n - 1)
@@ -256,7 +270,7 @@ def add_map(b: Builder, surface, runs, labels, *, shown, T, sty=c.NORMAL, xa="x"
                     xs += [None, None, None]
                     ys += [None, None, None]
                     continue
-                L = arrow_len * min(1.0, max(0.3, n / ref))     # short, but always visible
+                L = n if to_scale else arrow_len * min(1.0, max(0.3, n / ref))     # short, but always visible
                 xs += [round(h[0], dec), round(h[0] + v[0] / n * L, dec), None]
                 ys += [round(h[1], dec), round(h[1] + v[1] / n * L, dec), None]
             return {"x": xs, "y": ys}
