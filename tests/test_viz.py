@@ -279,3 +279,47 @@ def test_lookahead_arrow_only_where_the_gradient_is_taken_ahead():
     fig = build(s, plain + [("nag", run("nag", "valley", s.start, 30))], arrows=("lookahead",), shown_step=0)
     assert arrow_trace(fig, "lookahead")["x"] == [None] * 3               # v_0 = 0: no offset at the start
 
+
+def faint(fig):
+    return [t for t in fig["data"] if t.get("opacity") == 0.35]
+
+
+def test_asgd_raw_iterate_is_a_faint_headless_path_beside_its_average():
+    s = surfaces.get("valley")
+    runs = [(o, run(o, "valley", s.start, 300, {"lr": 0.05}, grad_noise=1.0, seed=4)) for o in ("sgd", "asgd", "adam")]
+    fig = build(s, runs)
+    go.Figure(fig)
+    raw = faint(fig)
+    assert raw and {t["legendgroup"] for t in raw} == {"asgd"}            # ASGD's only
+    assert all(t["line"]["color"] == COLOURS["asgd"] and t["line"]["width"] < 4 and "markers" not in t["mode"]
+               for t in raw)
+    named = [t for t in raw if t.get("showlegend")]
+    assert [t["name"] for t in named] == ["↳ raw iterate θₜ (before averaging)"]
+    heads = next(t for t in fig["data"] if t.get("name") == "heads")
+    assert len(heads["x"]) == 3                                            # no head of its own
+    # the last frame draws the raw iterate to its end, and it is not the plotted (averaged) path
+    d = decimals_for(12.0)
+    asgd = dict(runs)["asgd"]
+    tail = fig["data"].index(named[0])
+    last = fig["frames"][-1]["data"][tail]
+    assert (last["x"][-1], last["y"][-1]) == (round(asgd.extra["raw_xy"][-1, 0], d), round(asgd.extra["raw_xy"][-1, 1], d))
+    assert np.abs(asgd.extra["raw_xy"] - asgd.xy).max() > 0.01
+    assert not faint(build(s, [r for r in runs if r[0] != "asgd"]))
+
+
+def test_asgd_reports_its_average_and_the_plain_sgd_iterate_behind_it():
+    s = surfaces.get("valley")
+    lr, alpha, t0 = 0.05, 0.9, 10
+    res = run("asgd", "valley", s.start, 80, {"lr": lr, "alpha": alpha, "t0": t0})
+    theta, avg = np.array(s.start, dtype=float), None
+    raw, mean = [theta.copy()], [theta.copy()]
+    for t in range(1, 81):
+        theta = theta - lr * VALLEY_GRAD(*theta)                    # SGD at ASGD's lr
+        avg = theta.copy() if t < t0 else alpha * avg + (1 - alpha) * theta
+        raw.append(theta.copy())
+        mean.append(avg.copy())
+    np.testing.assert_allclose(res.extra["raw_xy"], raw, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(res.xy, mean, rtol=0, atol=1e-12)          # the path drawn is the average
+    noisy = {"grad_noise": 0.5, "seed": 3}                                # with noise: SGD's own run, same seed
+    np.testing.assert_array_equal(run("asgd", "valley", s.start, 80, {"lr": lr}, **noisy).extra["raw_xy"],
+                                  run("sgd", "valley", s.start, 80, {"lr": lr}, **noisy).xy)

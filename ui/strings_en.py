@@ -135,6 +135,7 @@ STRINGS = {
     "fig_second_moment": "2nd moment",
     "fig_no_state": "(none for this optimizer)",
     "fig_inside_of": "Inside {name}",
+    "fig_raw_iterate": "↳ raw iterate θₜ (before averaging)",
     "fig_x_axis": "x",
     "fig_y_axis": "y",
     "fig_step_axis": "step",

@@ -135,6 +135,7 @@ STRINGS = {
     "fig_second_moment": "二阶矩",
     "fig_no_state": "（该优化器没有此状态）",
     "fig_inside_of": "{name} 的内部",
+    "fig_raw_iterate": "↳ 未平均的原始迭代点 θₜ",
     "fig_x_axis": "x",
     "fig_y_axis": "y",
     "fig_step_axis": "步",

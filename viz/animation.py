@@ -41,6 +41,7 @@ TO_SCALE = ("lookahead",)
 # point: optimizer id -> (hyper, velocity) -> offsets, one row per point (None: no offset to show).
 # Nadam is not here: both its forms take the gradient at θ and fold the look-ahead into the update.
 LOOKAHEAD = {"nag": nag.lookahead_offsets}
+RAW_OPACITY = 0.35            # the raw iterate beside a plotted average (ASGD): there, but quiet
 CHUNK_POINTS = 125
 
 
@@ -54,17 +55,19 @@ def chunk_count(n_points: int) -> int:
 class Track:
     """One optimizer's path prepared for display."""
 
-    def __init__(self, oid, result, domain):
+    def __init__(self, oid, result, domain, xy=None):
+        """``xy``: another path of the run than its plotted one (ASGD's raw iterate, one row per point)."""
+        xy = result.xy if xy is None else xy
         self.oid = oid
         self.result = result
-        self.n = len(result.xy)                      # points, = steps run + 1
+        self.n = len(xy)                             # points, = steps run + 1
         self.idx = c.display_indices(self.n)
-        self.xy = c.clip_path(result.xy, domain)
+        self.xy = c.clip_path(xy, domain)
         self.pts = self.xy[self.idx]
         self.g = chunk_count(len(self.idx))
         self.size = math.ceil(max(1, len(self.idx) - 1) / self.g)
         self.runaway = result.status in ("diverged", "escaped")
-        self.end = c.exit_point(result.xy, domain)
+        self.end = c.exit_point(xy, domain)
         self._memo = {}
 
     def chunk(self, j):
@@ -204,20 +207,33 @@ def add_map(b: Builder, surface, runs, labels, *, shown, T, sty=c.NORMAL, xa="x"
                           "line": {"width": round(4 * m)}},
                "hovertemplate": "%{x}, %{y}<extra>" + T["start"] + "</extra>"})
 
-    for tr in tracks:
+    def add_path(tr, width, prefix, tail_trace):
+        """A path as chunks switched on by the frames, and its growing tail (``tail_trace``)."""
         col = colour(tr.oid)
         done, tail, _head, _ = tr.state(shown)
+        look = {k: tail_trace[k] for k in ("opacity",) if k in tail_trace}
         for j in range(tr.g):
             ch = tr.chunk(j)
             b.add({"type": "scatter", "x": c.rounded(ch[:, 0], dec), "y": c.rounded(ch[:, 1], dec), **axes,
-                   "mode": "lines", "line": {"color": col, "width": sty.line if done[j] else 0},
-                   "hoverinfo": "skip", "showlegend": False, "legendgroup": tr.oid, "name": f"chunk:{tr.oid}"},
-                  lambda s, tr=tr, j=j: {"line": {"width": sty.line if tr.state(s)[0][j] else 0}})
+                   "mode": "lines", "line": {"color": col, "width": width if done[j] else 0}, **look,
+                   "hoverinfo": "skip", "showlegend": False, "legendgroup": tr.oid, "name": f"{prefix}:{tr.oid}"},
+                  lambda s, tr=tr, j=j: {"line": {"width": width if tr.state(s)[0][j] else 0}})
         b.add({"type": "scatter", "x": c.rounded(tail[:, 0], dec), "y": c.rounded(tail[:, 1], dec), **axes,
-               "mode": "lines+markers", "name": legend_name(tr.oid), "legendgroup": tr.oid, "hoverinfo": "skip",
-               "showlegend": tr.oid in legend_for, "line": {"color": col, "width": sty.line},
-               "marker": {"symbol": symbol(tr.oid), "size": 0, "color": col, "line": {"color": "#ffffff", "width": 0}}},
+               "legendgroup": tr.oid, "hoverinfo": "skip", "line": {"color": col, "width": width}, **tail_trace},
               lambda s, tr=tr: (lambda t: {"x": c.rounded(t[:, 0], dec), "y": c.rounded(t[:, 1], dec)})(tr.state(s)[1]))
+
+    for tr in tracks:
+        col = colour(tr.oid)
+        add_path(tr, sty.line, "chunk", {
+            "mode": "lines+markers", "name": legend_name(tr.oid), "showlegend": tr.oid in legend_for,
+            "marker": {"symbol": symbol(tr.oid), "size": 0, "color": col, "line": {"color": "#ffffff", "width": 0}}})
+        raw = tr.result.extra.get("raw_xy")
+        if raw is not None and len(raw) == tr.n:
+            # the iterate behind a plotted average (ASGD): thin and faint, no head, in its group
+            # of the legend, so the average is seen sitting calmer than the iterate it smooths
+            add_path(Track(tr.oid, tr.result, surface.domain, xy=raw), max(1.0, sty.line * 0.4), "rawchunk", {
+                "mode": "lines", "name": T["raw_iterate"], "showlegend": tr.oid in legend_for,
+                "opacity": RAW_OPACITY})
 
     # all heads in one trace, all runaway ends in one, one trace per arrow kind: plotly.js pays
     # about 1 ms per listed trace per frame, so fewer traces play faster
