@@ -196,6 +196,8 @@ STRINGS = {
     "tab_cmp_table": "Per panel",
     "tab_cmp_loss": "Loss of every panel",
     "tab_cmp_export": "Export",
+    "tab_cmp_rules": "Update rules",
+    "rules_in_panels": "(panels {panels})",
     "inside_none": "— (the map alone)",
     "inside_help": "Show one optimizer's state beside the map: its effective step size per coordinate, velocity and second moment, following the animation.",
     # ---- Sweep and Basins (the landscape pages)

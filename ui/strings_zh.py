@@ -196,6 +196,8 @@ STRINGS = {
     "tab_cmp_table": "各面板结果",
     "tab_cmp_loss": "各面板的损失",
     "tab_cmp_export": "导出",
+    "tab_cmp_rules": "更新规则",
+    "rules_in_panels": "（用于面板 {panels}）",
     "inside_none": "—（只显示地图）",
     "inside_help": "在地图旁显示一个优化器的内部状态：各坐标的有效步长、速度与二阶矩，随动画同步。",
     # ---- 扫描与吸引域
