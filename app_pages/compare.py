@@ -3,7 +3,7 @@ import streamlit as st
 
 from lab import compare
 from lab.race import leaderboard
-from ui import cache, page, present, toolbars
+from ui import cache, page, present, sections, toolbars
 from ui.controls import lazy_tabs
 from ui.export import export_section
 from ui.fastfig import PrebuiltFigure
@@ -33,7 +33,7 @@ st.caption(t("cmp_caption", n=len(panels), steps=cc.base.steps))
 
 @st.fragment   # a tab switch reruns only this
 def below_panels():
-    names = ["table", "loss"] + ([] if presenting else ["export"])
+    names = ["table", "loss", "rules"] + ([] if presenting else ["export"])
     tabs = dict(zip(names, lazy_tabs([t("tab_cmp_" + n) for n in names], key="x:below_panels")))
     if tabs["table"]:
         tables = [leaderboard(p.lanes, vp.surface, cc.base.tol) for p, vp in zip(panels, viz_panels)]
@@ -43,6 +43,9 @@ def below_panels():
                    vp.surface.f_min) for i, vp in enumerate(viz_panels) for oid, r in vp.runs]
         tabs["loss"].plotly_chart(PrebuiltFigure(cache.compare_loss(cc, series, text, presenting)),
                                   config={"displaylogo": False})
+    if tabs["rules"]:
+        with tabs["rules"]:
+            sections.compare_rules(panels, [vp.surface for vp in viz_panels])
     if tabs.get("export"):
         with tabs["export"]:
             export_section("compare", cc.key(), viz_panels, fig, list(dict.fromkeys(p.surface for p in panels)),

@@ -28,7 +28,8 @@ SURFACE_CHOICES = tuple(surfaces.SURFACES) + (CUSTOM,)
 DEFAULT_EXPR = "sin(3*x)*cos(2*y) + 0.1*(x^2 + y^2)"
 DEFAULT_DOMAIN = (-3.0, 3.0, -3.0, 3.0)
 CLASSROOM = ("sgd", "momentum", "nag", "adagrad", "rmsprop", "adam")
-ARROWS = ("grad", "velocity", "update")
+# "lookahead": from θ to where NAG (notes form) takes its next gradient; other lanes draw none
+ARROWS = ("grad", "velocity", "update", "lookahead")
 LR_MODES = ("own", "shared")
 DEFAULT_SURFACE = "valley"
 DEFAULT_STEPS = 300

@@ -74,6 +74,35 @@ def test_settings_mode_titles_say_what_differs():
     assert titles(spec_of(at)) == ["<b>SGD · lr=0.01</b>", "<b>SGD · lr=0.1</b>"]
 
 
+
+def rules_tab(at) -> tuple[list, str]:
+    """Open the update-rules tab: its LaTeX blocks and its text."""
+    assert "Update rules" in [t.label for t in at.tabs]
+    at.session_state["x:below_panels"] = "Update rules"
+    at.run()
+    assert not at.exception
+    return [str(e.value).removeprefix("$$\n").removesuffix("\n$$") for e in at.get("latex")], text_of(at)
+
+
+def test_update_rules_tab_shows_each_surface_and_each_optimizer_of_the_panels():
+    from optim_core.catalogue import OPTIMIZERS
+    from surfaces import SURFACES
+    at = compare()
+    assert not at.get("latex")                                    # a closed (lazy) tab computes nothing
+    latex, _ = rules_tab(at)
+    assert latex[:2] == [SURFACES["valley"].formula, SURFACES["rotated_valley"].formula]
+    assert latex[2:] == [OPTIMIZERS[o].rule for o in ("sgd", "momentum", "nag", "adagrad", "rmsprop", "adam")]
+
+
+def test_update_rules_tab_shows_each_variant_the_panels_run():
+    from optim_core.catalogue import OPTIMIZERS
+    at = compare({"cmp.mode": "settings", "cmp.p1.opt": "nag", "cmp.p2.opt": "nag", "cmp.p2.variant": "pytorch"})
+    latex, text = rules_tab(at)
+    nag = OPTIMIZERS["nag"]
+    assert latex[1:] == [nag.rule, nag.variant_rules["pytorch"]]          # after the one surface
+    assert "(panels 1)" in text and "(panels 2)" in text
+
+
 def test_multiples_mode_one_panel_per_optimizer():
     at = compare({"cmp.mode": "multiples", "opt": "sgd,adam,rmsprop"})
     assert not at.exception

@@ -253,3 +253,103 @@ def test_undefined_parts_of_a_typed_surface_are_hatched_not_coloured_as_high():
     pink = (np.abs(left - UNDEFINED[1]).sum(axis=1) < 1).mean()
     assert pink > 0.3                                                  # x < 0: hatched
     assert (np.abs(right - UNDEFINED[1]).sum(axis=1) < 1).mean() == 0  # x > 0: drawn
+
+
+# ---------------------------------------------------------------- NAG's look-ahead, ASGD's raw iterate
+
+VALLEY_GRAD = lambda x, y: np.array([0.2 * x, 4.0 * y])     # noqa: E731  f = 0.1x² + 2y² (scale 1)
+
+
+def nag_notes_by_hand(start, steps, lr, mu):
+    """The notes' NAG, written out: v_t = μv + η∇f(θ − μv), θ_t = θ − v_t; returns θ_s and the
+    point where step s + 1 takes its gradient, θ_s − μ v_s, for s = 0..steps."""
+    theta, v = np.array(start, dtype=float), np.zeros(2)
+    points, ahead = [theta.copy()], [theta.copy()]
+    for _ in range(steps):
+        v = mu * v + lr * VALLEY_GRAD(*(theta - mu * v))
+        theta = theta - v
+        points.append(theta.copy())
+        ahead.append(theta - mu * v)
+    return np.array(points), np.array(ahead)
+
+
+def arrow_trace(fig, kind):
+    return next((t for t in fig["data"] if t.get("name") == f"arrow:{kind}"), None)
+
+
+def test_lookahead_arrow_ends_where_the_notes_nag_takes_its_next_gradient():
+    s = surfaces.get("valley")
+    lr, mu = 0.05, 0.9
+    res = run("nag", "valley", s.start, 60, {"lr": lr, "momentum": mu})
+    points, ahead = nag_notes_by_hand(s.start, 60, lr, mu)
+    np.testing.assert_allclose(res.xy, points, rtol=0, atol=1e-12)       # the hand rule is the engine's
+    d = decimals_for(12.0)
+    for step in (1, 7, 30, 60):
+        fig = build(s, [("sgd", run("sgd", "valley", s.start, 60)), ("nag", res)], arrows=("lookahead",),
+                    shown_step=step)
+        tr = arrow_trace(fig, "lookahead")
+        assert tr["x"][2] is None and len(tr["x"]) == 3                  # one arrow: NAG's, none for SGD
+        assert (tr["x"][0], tr["y"][0]) == (round(points[step, 0], d), round(points[step, 1], d))
+        assert abs(tr["x"][1] - ahead[step, 0]) <= 10 ** -d and abs(tr["y"][1] - ahead[step, 1]) <= 10 ** -d
+    # the frames follow: the frame of step 30 draws the same arrow as the still picture at 30
+    i = fig["data"].index(tr)
+    frame = next(f for f in fig["frames"] if f["name"] == "30")
+    assert abs(frame["data"][i]["x"][1] - ahead[30, 0]) <= 10 ** -d
+    go.Figure(fig)
+
+
+def test_lookahead_arrow_only_where_the_gradient_is_taken_ahead():
+    s = surfaces.get("valley")
+    plain = [(o, run(o, "valley", s.start, 30)) for o in ("sgd", "momentum", "nadam")]
+    torch_nag = ("nag", run("nag", "valley", s.start, 30, {"variant": "pytorch"}))
+    for runs in (plain, plain + [torch_nag]):     # torch's θ is the look-ahead point: nothing to point at
+        fig = build(s, runs, arrows=("grad", "lookahead"))
+        assert arrow_trace(fig, "lookahead") is None and arrow_trace(fig, "grad") is not None
+        go.Figure(fig)
+    fig = build(s, plain + [("nag", run("nag", "valley", s.start, 30))], arrows=("lookahead",), shown_step=0)
+    assert arrow_trace(fig, "lookahead")["x"] == [None] * 3               # v_0 = 0: no offset at the start
+
+
+def faint(fig):
+    return [t for t in fig["data"] if t.get("opacity") == 0.35]
+
+
+def test_asgd_raw_iterate_is_a_faint_headless_path_beside_its_average():
+    s = surfaces.get("valley")
+    runs = [(o, run(o, "valley", s.start, 300, {"lr": 0.05}, grad_noise=1.0, seed=4)) for o in ("sgd", "asgd", "adam")]
+    fig = build(s, runs)
+    go.Figure(fig)
+    raw = faint(fig)
+    assert raw and {t["legendgroup"] for t in raw} == {"asgd"}            # ASGD's only
+    assert all(t["line"]["color"] == COLOURS["asgd"] and t["line"]["width"] < 4 and "markers" not in t["mode"]
+               for t in raw)
+    named = [t for t in raw if t.get("showlegend")]
+    assert [t["name"] for t in named] == ["↳ raw iterate θₜ (before averaging)"]
+    heads = next(t for t in fig["data"] if t.get("name") == "heads")
+    assert len(heads["x"]) == 3                                            # no head of its own
+    # the last frame draws the raw iterate to its end, and it is not the plotted (averaged) path
+    d = decimals_for(12.0)
+    asgd = dict(runs)["asgd"]
+    tail = fig["data"].index(named[0])
+    last = fig["frames"][-1]["data"][tail]
+    assert (last["x"][-1], last["y"][-1]) == (round(asgd.extra["raw_xy"][-1, 0], d), round(asgd.extra["raw_xy"][-1, 1], d))
+    assert np.abs(asgd.extra["raw_xy"] - asgd.xy).max() > 0.01
+    assert not faint(build(s, [r for r in runs if r[0] != "asgd"]))
+
+
+def test_asgd_reports_its_average_and_the_plain_sgd_iterate_behind_it():
+    s = surfaces.get("valley")
+    lr, alpha, t0 = 0.05, 0.9, 10
+    res = run("asgd", "valley", s.start, 80, {"lr": lr, "alpha": alpha, "t0": t0})
+    theta, avg = np.array(s.start, dtype=float), None
+    raw, mean = [theta.copy()], [theta.copy()]
+    for t in range(1, 81):
+        theta = theta - lr * VALLEY_GRAD(*theta)                    # SGD at ASGD's lr
+        avg = theta.copy() if t < t0 else alpha * avg + (1 - alpha) * theta
+        raw.append(theta.copy())
+        mean.append(avg.copy())
+    np.testing.assert_allclose(res.extra["raw_xy"], raw, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(res.xy, mean, rtol=0, atol=1e-12)          # the path drawn is the average
+    noisy = {"grad_noise": 0.5, "seed": 3}                                # with noise: SGD's own run, same seed
+    np.testing.assert_array_equal(run("asgd", "valley", s.start, 80, {"lr": lr}, **noisy).extra["raw_xy"],
+                                  run("sgd", "valley", s.start, 80, {"lr": lr}, **noisy).xy)

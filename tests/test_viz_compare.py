@@ -112,3 +112,17 @@ def test_loss_chart_has_one_curve_per_panel_and_optimizer(four_by_four):
     dashes = {t["line"]["dash"] for t in fig["data"]}
     assert len(dashes) == 4                                # one dash per panel
     assert fig["layout"]["yaxis"]["type"] == "log"
+
+
+def test_asgd_raw_iterate_and_nag_lookahead_in_every_panel_they_run_in():
+    panels = panels_for(["valley", "rotated_valley"], ["sgd", "nag", "asgd"], 80)
+    fig = compare_figure(panels, legend=True, arrows=("lookahead",))
+    go.Figure(fig)
+    faint = [t for t in fig["data"] if t.get("opacity") == 0.35]
+    assert {t["legendgroup"] for t in faint} == {"asgd"}
+    assert {t.get("xaxis", "x") for t in faint} == {"x", "x2"}                    # both panels draw it
+    assert sum(bool(t.get("showlegend")) for t in faint) == 1               # one legend entry for the figure
+    arrows = [t for t in fig["data"] if t.get("name") == "arrow:lookahead"]
+    assert len(arrows) == 2 and all(len(t["x"]) == 3 for t in arrows)       # NAG's arrow per panel, no other
+    single = compare_figure(panels_for(["valley", "beale"], ["sgd", "adam"], 40), arrows=("lookahead",))
+    assert not [t for t in single["data"] if t.get("opacity") == 0.35 or t.get("name") == "arrow:lookahead"]

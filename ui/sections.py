@@ -1,6 +1,8 @@
 """Parts of a page that more than one page shows (the Reference and Lessons pages will too)."""
 from __future__ import annotations
 
+from collections import Counter
+
 import streamlit as st
 
 from lab.race import leaderboard as leaderboard_rows
@@ -12,13 +14,40 @@ from .i18n import opt_name, opt_summary, surface_name, surface_summary, t
 def update_rules(surface_id: str, surface, optimizers, hyper: dict) -> None:
     """The surface's formula, then each optimizer's update rule (LaTeX, for the variant and
     settings chosen) with its one-line explanation."""
+    surface_formula(surface_id, surface)
+    for oid in optimizers:
+        optimizer_rule(oid, present.rule_of(oid, hyper[oid]))
+
+
+def compare_rules(panels, panel_surfaces) -> None:
+    """Compare's rules: each panel surface's formula once, then each optimizer's rule as its
+    panels run it (``lab.compare.PanelRun`` lanes, their variants). An optimizer whose panels run
+    different variants shows each, with the panels that use it."""
+    seen = set()
+    for p, surface in zip(panels, panel_surfaces):
+        if p.surface_key not in seen:
+            seen.add(p.surface_key)
+            surface_formula(p.surface, surface)
+    where: dict = {}                   # (optimizer, LaTeX) -> the panels (1-based) that run it
+    for i, p in enumerate(panels, start=1):
+        for lane in p.lanes:
+            where.setdefault((lane.optimizer, present.rule_of(lane.optimizer, lane.hyper)), []).append(i)
+    forms = Counter(oid for oid, _ in where)
+    for (oid, latex), nums in where.items():
+        optimizer_rule(oid, latex, t("rules_in_panels", panels=", ".join(map(str, nums)))
+                       if forms[oid] > 1 else "")
+
+
+def surface_formula(surface_id: str, surface) -> None:
     st.markdown(f"**{surface_name(surface_id)}** — {surface_summary(surface_id)}")
     st.latex(surface.spec.formula)
     if surface_id == "custom":
         custom_details(surface)
-    for oid in optimizers:
-        st.markdown(f"**{opt_name(oid)}** — {opt_summary(oid)}")
-        st.latex(present.rule_of(oid, hyper[oid]))
+
+
+def optimizer_rule(oid: str, latex: str, where: str = "") -> None:
+    st.markdown(f"**{opt_name(oid)}** {where}".rstrip() + f" — {opt_summary(oid)}")
+    st.latex(latex)
 
 
 def leaderboard(cfg, lanes, surface) -> None:

@@ -24,6 +24,8 @@ import math
 
 import numpy as np
 
+from optim_core.rules import nag
+
 from . import common as c
 from .palette import colour, symbol
 
@@ -32,7 +34,14 @@ GRID_N = 20                   # the click grid: 20 × 20 transparent points. It 
                               # frame: measured 13 fps with 30 × 30, 19 fps with 20 × 20 (6 × 500 steps)
 BASE_FRAME_MS = 60            # 1× speed: 100 frames in about 6 s
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
-ARROW_STYLE = {"grad": ("dot", 3), "velocity": ("dash", 3), "update": ("solid", 3)}
+ARROW_STYLE = {"grad": ("dot", 3), "velocity": ("dash", 3), "update": ("solid", 3), "lookahead": ("dashdot", 3)}
+# Arrows that end at a point of the map (drawn to scale), not directions (drawn at a readable length)
+TO_SCALE = ("lookahead",)
+# Where each point's next gradient is taken, for the optimizers that take it elsewhere than at the
+# point: optimizer id -> (hyper, velocity) -> offsets, one row per point (None: no offset to show).
+# Nadam is not here: both its forms take the gradient at θ and fold the look-ahead into the update.
+LOOKAHEAD = {"nag": nag.lookahead_offsets}
+RAW_OPACITY = 0.35            # the raw iterate beside a plotted average (ASGD): there, but quiet
 CHUNK_POINTS = 125
 
 
@@ -46,17 +55,19 @@ def chunk_count(n_points: int) -> int:
 class Track:
     """One optimizer's path prepared for display."""
 
-    def __init__(self, oid, result, domain):
+    def __init__(self, oid, result, domain, xy=None):
+        """``xy``: another path of the run than its plotted one (ASGD's raw iterate, one row per point)."""
+        xy = result.xy if xy is None else xy
         self.oid = oid
         self.result = result
-        self.n = len(result.xy)                      # points, = steps run + 1
+        self.n = len(xy)                             # points, = steps run + 1
         self.idx = c.display_indices(self.n)
-        self.xy = c.clip_path(result.xy, domain)
+        self.xy = c.clip_path(xy, domain)
         self.pts = self.xy[self.idx]
         self.g = chunk_count(len(self.idx))
         self.size = math.ceil(max(1, len(self.idx) - 1) / self.g)
         self.runaway = result.status in ("diverged", "escaped")
-        self.end = c.exit_point(result.xy, domain)
+        self.end = c.exit_point(xy, domain)
         self._memo = {}
 
     def chunk(self, j):
@@ -91,9 +102,15 @@ class Track:
 
 
 def arrow_vectors(result, kind):
-    """The vectors of one arrow kind per step, as drawn (where they push the point)."""
+    """The vectors of one arrow kind per step, as drawn (where they push the point); row s is the
+    arrow at the point θ_s. None when the run has no such arrow."""
     e = result.extra
-    if kind == "grad":
+    if kind == "lookahead":
+        offsets = LOOKAHEAD.get(result.optimizer)
+        v = None if offsets is None or "velocity" not in e else offsets(result.hyper, e["velocity"])
+        if v is None:
+            return None
+    elif kind == "grad":
         v = -e["grad"]
     elif kind == "update":
         v = e["update"]
@@ -193,20 +210,33 @@ def add_map(b: Builder, surface, runs, labels, *, shown, T, sty=c.NORMAL, xa="x"
                           "line": {"width": round(4 * m)}},
                "hovertemplate": "%{x}, %{y}<extra>" + T["start"] + "</extra>"})
 
-    for tr in tracks:
+    def add_path(tr, width, prefix, tail_trace):
+        """A path as chunks switched on by the frames, and its growing tail (``tail_trace``)."""
         col = colour(tr.oid)
         done, tail, _head, _ = tr.state(shown)
+        look = {k: tail_trace[k] for k in ("opacity",) if k in tail_trace}
         for j in range(tr.g):
             ch = tr.chunk(j)
             b.add({"type": "scatter", "x": c.rounded(ch[:, 0], dec), "y": c.rounded(ch[:, 1], dec), **axes,
-                   "mode": "lines", "line": {"color": col, "width": sty.line if done[j] else 0},
-                   "hoverinfo": "skip", "showlegend": False, "legendgroup": tr.oid, "name": f"chunk:{tr.oid}"},
-                  lambda s, tr=tr, j=j: {"line": {"width": sty.line if tr.state(s)[0][j] else 0}})
+                   "mode": "lines", "line": {"color": col, "width": width if done[j] else 0}, **look,
+                   "hoverinfo": "skip", "showlegend": False, "legendgroup": tr.oid, "name": f"{prefix}:{tr.oid}"},
+                  lambda s, tr=tr, j=j: {"line": {"width": width if tr.state(s)[0][j] else 0}})
         b.add({"type": "scatter", "x": c.rounded(tail[:, 0], dec), "y": c.rounded(tail[:, 1], dec), **axes,
-               "mode": "lines+markers", "name": legend_name(tr.oid), "legendgroup": tr.oid, "hoverinfo": "skip",
-               "showlegend": tr.oid in legend_for, "line": {"color": col, "width": sty.line},
-               "marker": {"symbol": symbol(tr.oid), "size": 0, "color": col, "line": {"color": "#ffffff", "width": 0}}},
+               "legendgroup": tr.oid, "hoverinfo": "skip", "line": {"color": col, "width": width}, **tail_trace},
               lambda s, tr=tr: (lambda t: {"x": c.rounded(t[:, 0], dec), "y": c.rounded(t[:, 1], dec)})(tr.state(s)[1]))
+
+    for tr in tracks:
+        col = colour(tr.oid)
+        add_path(tr, sty.line, "chunk", {
+            "mode": "lines+markers", "name": legend_name(tr.oid), "showlegend": tr.oid in legend_for,
+            "marker": {"symbol": symbol(tr.oid), "size": 0, "color": col, "line": {"color": "#ffffff", "width": 0}}})
+        raw = tr.result.extra.get("raw_xy")
+        if raw is not None and len(raw) == tr.n:
+            # the iterate behind a plotted average (ASGD): thin and faint, no head, in its group
+            # of the legend, so the average is seen sitting calmer than the iterate it smooths
+            add_path(Track(tr.oid, tr.result, surface.domain, xy=raw), max(1.0, sty.line * 0.4), "rawchunk", {
+                "mode": "lines", "name": T["raw_iterate"], "showlegend": tr.oid in legend_for,
+                "opacity": RAW_OPACITY})
 
     # all heads in one trace, all runaway ends in one, all stop marks in one, one trace per arrow
     # kind: plotly.js pays about 1 ms per listed trace per frame, so fewer traces play faster
@@ -264,7 +294,7 @@ def add_map(b: Builder, surface, runs, labels, *, shown, T, sty=c.NORMAL, xa="x"
             continue
         dash, width = ARROW_STYLE[kind]
 
-        def arrow(s, prepared=prepared):
+        def arrow(s, prepared=prepared, to_scale=kind in TO_SCALE):
             xs, ys = [], []
             for tr, vecs, ref in prepared:
                 st = min(s, tr.n - 1)
@@ -275,7 +305,7 @@ def add_map(b: Builder, surface, runs, labels, *, shown, T, sty=c.NORMAL, xa="x"
                     xs += [None, None, None]
                     ys += [None, None, None]
                     continue
-                L = arrow_len * min(1.0, max(0.3, n / ref))     # short, but always visible
+                L = n if to_scale else arrow_len * min(1.0, max(0.3, n / ref))     # short, but always visible
                 xs += [round(h[0], dec), round(h[0] + v[0] / n * L, dec), None]
                 ys += [round(h[1], dec), round(h[1] + v[1] / n * L, dec), None]
             return {"x": xs, "y": ys}

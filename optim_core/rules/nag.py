@@ -1,6 +1,7 @@
 """Nesterov's accelerated gradient: the notes' look-ahead form and torch.optim's."""
 from typing import NamedTuple
 
+import numpy as np
 from numba import njit
 
 from ..oracle import grad
@@ -39,6 +40,18 @@ def nag(hp, s, x, y, t, lr, orc, u):
         vy = gy if t == 1 else mu * s.velocity_y + gy
         x1, y1 = x - lr * (gx + mu * vx), y - lr * (gy + mu * vy)
     return x1, y1, NAGState(vx, vy), report(x1, y1, gx, gy, lr, lr, vx, vy)
+
+
+def lookahead_offsets(hyper: dict, velocity) -> np.ndarray | None:
+    """Per point θ_s of a run (s = 0..k), the offset from θ_s to where step s + 1 takes its
+    gradient: −μ v_s in the notes' form (v_0 = 0; ``velocity`` is the run's ``extra["velocity"]``,
+    v_1..v_k). None in torch's form: its θ already is the look-ahead point (Sutskever et al.'s
+    change of variables), so the gradient is taken at θ_s itself and there is no offset to show.
+    Plain NumPy over a finished run, beside the rule it must agree with."""
+    if hyper.get("variant") != "notes":
+        return None
+    v = np.asarray(velocity, dtype=np.float64).reshape(-1, 2)
+    return -float(hyper["momentum"]) * np.vstack([np.zeros((1, 2)), v])
 
 
 RULES = {"nag": Rule(nag, NAGHyper, NAGState, __file__)}
