@@ -28,7 +28,8 @@ text = figure_text()
 fig = cache.compare_main(cc, viz_panels, text, presenting)
 frame.main.plotly_chart(PrebuiltFigure(fig), key="compare",
                         config={"displaylogo": False, "scrollZoom": False, "displayModeBar": False})
-st.caption(t("cmp_caption", n=len(panels), steps=cc.base.steps))
+st.caption(t("cmp_caption", n=len(panels), steps=cc.base.steps)
+           + (f"  \n{t('caption_underflow', u=present.fmt_num(cc.base.underflow))}" if cc.base.underflow > 0 else ""))
 
 
 @st.fragment   # a tab switch reruns only this

@@ -28,7 +28,7 @@ from .lesson_book.kit import FIGURES, Lesson  # noqa: F401 (the record, for whoe
 
 # ---------------------------------------------------------------- the course, and its URL
 
-LESSONS: list = [lesson for chapter in CHAPTERS for lesson in CHAPTER_LESSONS.get(chapter, ())]
+LESSONS: list = [lesson for chapter in CHAPTERS for lesson in CHAPTER_LESSONS[chapter]]
 BY_ID: dict = {lesson.id: lesson for lesson in LESSONS}
 assert len(BY_ID) == len(LESSONS), "lesson ids must be unique"
 

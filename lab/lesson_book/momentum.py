@@ -83,7 +83,7 @@ def _no_momentum(scene: PlaygroundConfig) -> PlaygroundConfig:
 LOOK_AHEAD = PlaygroundConfig(
     surface="valley", optimizers=("momentum", "nag"),
     hyper={"momentum": {"lr": 0.2, "momentum": 0.9}, "nag": {"lr": 0.2, "momentum": 0.9}},
-    steps=150, start=(-5.0, -2.0), inside="nag")
+    steps=150, start=(-5.0, -2.0), inside="nag", arrows=("lookahead",))
 LOOK_AHEAD_TOL = 1e-3
 
 
