@@ -41,11 +41,14 @@ def _allowed(h) -> str:
 
 
 def _rules(spec) -> tuple:
-    out = [("", spec.rule)]
-    for h in spec.hyper:
-        if h.is_choice:
-            out += [(f"{h.name}={value}", spec.variant_rules[value]) for value in h.choices
-                    if value in spec.variant_rules]
+    """(label, LaTeX) per variant, the default first: its label names the default of every choice
+    ("eps_placement=outside"; "" for an optimizer without variants), the others the one choice
+    that differs."""
+    choices = [h for h in spec.hyper if h.is_choice]
+    out = [(", ".join(f"{h.name}={h.default}" for h in choices), spec.rule)]
+    for h in choices:
+        out += [(f"{h.name}={value}", spec.variant_rules[value]) for value in h.choices
+                if value != h.default and value in spec.variant_rules]
     return tuple(out)
 
 

@@ -111,8 +111,8 @@ def hessian_panel(container, lc, lesson, presenting: bool) -> None:
                            selection_mode="points", config=CHART)
     if not presenting:
         cols = st.columns([1, 1, 3], vertical_alignment="bottom")
-        setting("pt.x", t("start_x"), container=cols[0], widget="input", format="%.4f")
-        setting("pt.y", t("start_y"), container=cols[1], widget="input", format="%.4f")
+        setting("pt.x", t("hess_point_x"), container=cols[0], widget="input", format="%.4f")
+        setting("pt.y", t("hess_point_y"), container=cols[1], widget="input", format="%.4f")
         cols[2].caption(t("hess_pick_hint"))
     kind = t("hess_kind_" + r.kind) if r.stationary else t("hess_not_stationary", kind=t("hess_kind_" + r.kind))
     (v1, v2), vec = r.eigenvalues, r.eigenvectors

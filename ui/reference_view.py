@@ -23,11 +23,11 @@ def _value(v) -> str:
 
 
 def entry(e: reference.Entry, expanded: bool) -> None:
-    with st.expander(f"{opt_name(e.id)} · {t('ref_family_' + e.family.replace('-', '_'))}", expanded=expanded):
+    with st.expander(opt_name(e.id), expanded=expanded):          # its family is the heading above it
         st.markdown(opt_summary(e.id))
-        for label, rule in e.rules:
+        for i, (label, rule) in enumerate(e.rules):
             if label:
-                st.caption(t("ref_variant", variant=label))
+                st.caption(t("ref_variant_default" if i == 0 else "ref_variant", variant=label))
             st.latex(rule)
         rows = [{t("ref_col_name"): h.name, t("ref_col_default"): _value(h.default),
                  t("ref_col_notes"): "" if h.notes_default is None else _value(h.notes_default),

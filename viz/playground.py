@@ -22,6 +22,13 @@ WIDE = 1.4
 INSIDE_DOMAIN = (0.80, 1.0)
 
 
+def _fitting_font(title: str, font: int, room: float = 17.0) -> int:
+    """A font size at which ``title`` fits the inside panel's width (about ``room`` Latin letters at
+    ``font``; a CJK character is two): a long name (a Chinese one) shrinks, never below 60 %."""
+    width = sum(2.0 if ord(ch) >= 0x2E80 else 1.0 for ch in title)
+    return font if width <= room else max(round(font * 0.6), int(font * room / width))
+
+
 def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), inside=None, text=None,
                       height=None, max_frames=c.MAX_FRAMES, grid_n=GRID_N, present=False, bands=N_BANDS,
                       seed_bands=None, stops=None):
@@ -65,9 +72,11 @@ def playground_figure(surface, runs, labels, *, shown_step=None, arrows=(), insi
         panels = [("eff_lr", e.get("eff_lr"), "log", (0.50, 0.68)), ("velocity", e.get("velocity"), "linear", (0.25, 0.42)),
                   ("second_moment", e.get("second_moment"), "log", (0.0, 0.17))]
         xmid = (INSIDE_DOMAIN[0] + INSIDE_DOMAIN[1]) / 2
+        title = T['inside_of'].replace('{name}', inside)
         layout_extra["annotations"].append(
-            {"text": f"<b>{T['inside_of'].replace('{name}', inside)}</b>", "xref": "paper", "yref": "paper", "x": INSIDE_DOMAIN[0], "y": 1.0,
-             "xanchor": "left", "yanchor": "top", "showarrow": False, "font": {"size": sty.font, "color": colour(inside)}})
+            {"text": f"<b>{title}</b>", "xref": "paper", "yref": "paper", "x": INSIDE_DOMAIN[0], "y": 1.0,
+             "xanchor": "left", "yanchor": "top", "showarrow": False,
+             "font": {"size": _fitting_font(title, sty.font), "color": colour(inside)}})
         for p, (key, arr, ytype, (lo, hi)) in enumerate(panels, start=2):
             xa, ya = f"x{p}", f"y{p}"
             layout_extra[f"xaxis{p}"] = {"domain": list(INSIDE_DOMAIN), "anchor": ya, "range": [0, max(1, steps)],
