@@ -13,6 +13,7 @@ with frame.notes:
     lesson_view.watch(lesson)
 if lesson.figure == "hessian":
     lesson_view.hessian_panel(frame.main, lc, lesson, presenting)
+    lesson_view.scene_figure(st.container(), lesson, presenting)
 elif lesson.figure == "ema":
     lesson_view.ema_panel(frame.main, lc, presenting)
     lesson_view.scene_figure(st.container(), lesson, presenting)

@@ -92,8 +92,8 @@ TEXTS = {
         "watch": (
             "Click anywhere on the map, or type a point, to read the Hessian there: its two "
             "eigen-directions, blue where f curves up and red where it curves down. Try the "
-            "stars (minima), the crosses (saddles) and the hump near (−0.27, −0.92). Open the "
-            "scene in the Playground: GD from (0.048, −3.75) slides down to the saddle near "
+            "stars (minima), the crosses (saddles) and the hump near (−0.27, −0.92). In the "
+            "scene below, GD from (0.048, −3.75) slides down to the saddle near "
             "(−0.13, −1.95), slows down there, then turns off to the bottom-left minimum."),
         "measured": (
             "Newton's method on ∇f = 0 from a grid of starts finds {found} critical points on "

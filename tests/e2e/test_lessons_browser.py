@@ -70,6 +70,8 @@ def test_the_hessian_lesson_reads_out_a_clicked_point(server, page):
     wait_for_figure(page)
     page.wait_for_function(f"() => {MAP}._fullData.some(t => t.name === 'pick')", timeout=60_000)
     before = page.url
+    page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()     # below the lesson's heading at 720 px
+    time.sleep(0.5)
     px, py, x, y = page.evaluate(f"""() => {{ const g = {MAP}; const L = g._fullLayout;
         const t = g._fullData.find(t => t.name === 'pick'); const k = 31 * 7;
         const r = g.querySelector('.nsewdrag').getBoundingClientRect();
