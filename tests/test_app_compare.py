@@ -71,7 +71,7 @@ def test_default_mode_two_surfaces_in_lock_step():
 def test_settings_mode_titles_say_what_differs():
     at = compare({"cmp.mode": "settings"})
     assert not at.exception
-    assert titles(spec_of(at)) == ["<b>SGD · lr=0.01</b>", "<b>SGD · lr=0.1</b>"]
+    assert titles(spec_of(at)) == ["<b>SGD · η=0.01</b>", "<b>SGD · η=0.1</b>"]
 
 
 
@@ -121,10 +121,10 @@ def test_changing_controls_changes_the_figure():
     assert len(after["layout"]["images"]) == 4 and after["data"] != before["data"]
 
     at.segmented_control(key="w:cmp.mode").set_value("settings").run()
-    assert titles(spec_of(at))[1] == "<b>SGD · lr=0.1</b>"
+    assert titles(spec_of(at))[1] == "<b>SGD · η=0.1</b>"
     at.select_slider(key="w:cmp.p2.lr").set_value(0.2).run()
     assert not at.exception
-    assert titles(spec_of(at))[1] == "<b>SGD · lr=0.2</b>"
+    assert titles(spec_of(at))[1] == "<b>SGD · η=0.2</b>"
     at.selectbox(key="w:cmp.p2.opt").set_value("adam").run()
     t = titles(spec_of(at))
     assert t[0].startswith("<b>SGD") and t[1].startswith("<b>Adam")

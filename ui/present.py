@@ -129,10 +129,17 @@ def _status_text(lane: Lane) -> str:
     return ""
 
 
+# the usual letters of the hyperparameters a panel title names: titles side by side must stay short
+SYMBOLS = {"lr": "η", "eps": "ε", "momentum": "μ", "beta1": "β₁", "beta2": "β₂", "weight_decay": "λ",
+           "alpha": "α", "rho": "ρ"}
+
+
 def _differs_text(name: str, v) -> str:
     if name == "batch":          # a panel's own mini-batch size (Compare's BGD / mini-batch / SGD)
         return t("cmp_full_batch") if v == 0 else t("cmp_batch_of", b=v)
-    return f"{name}={fmt(v)}"
+    if isinstance(v, str):       # a variant: its value says it ("outside", "notes", "ema")
+        return v
+    return f"{SYMBOLS.get(name, name)}={fmt(v)}"
 
 
 def panel_title(panel: PanelRun) -> str:
