@@ -3,6 +3,8 @@ eigen-directions and what kind of point it is), where a surface is convex, and a
 moving average with and without its bias correction."""
 from __future__ import annotations
 
+import math
+
 from typing import NamedTuple
 
 import numpy as np
@@ -55,6 +57,11 @@ def convex_share(surface, n: int = 61, domain=None) -> tuple[np.ndarray, np.ndar
             lam[j, i] = np.linalg.eigvalsh(np.asarray(surface.hess(x, y), dtype=float))[0]
     tol = 1e-12 * max(1.0, float(np.abs(lam).max()))
     return xs, ys, lam, float((lam >= -tol).mean())
+
+
+def ema_window(beta: float) -> float:
+    """The effective window of an EMA with decay β: 1/(1 − β) steps (∞ for β = 1)."""
+    return math.inf if beta >= 1.0 else 1.0 / (1.0 - beta)
 
 
 def ema_series(signal, beta: float) -> tuple[np.ndarray, np.ndarray]:

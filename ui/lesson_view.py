@@ -128,8 +128,8 @@ def ema_panel(container, lc, presenting: bool) -> None:
     """Lesson 17's chart: a constant signal, its raw and bias-corrected EMA, for the chosen β."""
     if not presenting:
         setting("ema.beta", "β", container=container, help=t("ema_beta_help"))
-    steps = max(EMA_STEPS, int(3 / (1 - lc.ema_beta)) if lc.ema_beta < 1 else EMA_STEPS)
-    raw, corrected = readouts.ema_series([1.0] * min(steps, 3000), lc.ema_beta)
+    steps = int(min(3000, max(EMA_STEPS, 3 * readouts.ema_window(lc.ema_beta))))     # three windows
+    raw, corrected = readouts.ema_series([1.0] * steps, lc.ema_beta)
     container.plotly_chart(PrebuiltFigure(ema_figure(raw, corrected, lc.ema_beta, text=figure_text(),
                                                      present=presenting)), key="lesson_ema", config=CHART)
 

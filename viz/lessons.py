@@ -9,6 +9,8 @@ import math
 import numpy as np
 from PIL import Image
 
+from lab.readouts import ema_window
+
 from . import common as c
 from .animation import map_axes
 from .background import layout_image
@@ -126,7 +128,7 @@ def ema_figure(raw, corrected, beta: float, *, text=None, present=False, height=
     T = c.figure_words(text)
     sty = c.style_for(present)
     t = np.arange(1, len(raw) + 1)
-    window = 1.0 / (1.0 - beta) if beta < 1 else math.inf
+    window = ema_window(beta)
     data = [
         {"type": "scatter", "x": t.tolist(), "y": [1.0] * len(t), "mode": "lines", "name": T["ema_signal"],
          "line": {"color": "#777777", "width": sty.line - 1, "dash": "dot"}},

@@ -15,16 +15,11 @@ import numpy as np
 from ..compare import CompareConfig
 from ..config import PlaygroundConfig
 from ..race import lane_hyper, step_lengths
-from ..readouts import ema_series
+from ..readouts import ema_series, ema_window
 from . import kit
 from .kit import Lesson
 
 CHAPTER = "adam_family"
-
-
-def window(beta: float) -> float:
-    """The effective window of an EMA with decay β, 1/(1 − β) steps (∞ for β = 1)."""
-    return math.inf if beta >= 1.0 else 1.0 / (1.0 - beta)
 
 
 def loss_climb(run) -> float:
@@ -60,7 +55,7 @@ def ema_measure(scene: PlaygroundConfig) -> dict:
     t = EMA_STEP
     return {"t": t, "beta1": beta1, "g": float(g[t - 1]), "m": float(m[t - 1]),
             "raw_ratio": float(m[t - 1] / g[t - 1]), "deficit": 1.0 - beta1 ** t,
-            "corrected_ratio": float(corrected[t - 1] / g[t - 1]), "window": window(beta1),
+            "corrected_ratio": float(corrected[t - 1] / g[t - 1]), "window": ema_window(beta1),
             "g_change": float(abs(g[t - 1] / g[0] - 1.0)),
             "series_error": float(np.max(np.abs(raw - m)) / np.max(np.abs(m)))}
 
@@ -120,7 +115,7 @@ def both_claim(n: dict) -> bool:
 
 def both_counter(scene: PlaygroundConfig) -> PlaygroundConfig:
     """Adam without its first moment (β₁ = 0): RMSProp with a bias correction, noise and all."""
-    return replace(scene, hyper={**scene.hyper, "adam": {**scene.hyper["adam"], "beta1": 0.0}})
+    return kit.with_hyper(scene, "adam", beta1=0.0)
 
 
 ADAM_BOTH = Lesson("adam_both", CHAPTER, BOTH_SCENE, BOTH_OPTIMIZERS, both_measure, both_claim, both_counter)
@@ -203,8 +198,8 @@ def betas_measure(scene: CompareConfig) -> dict:
     out = {}
     for i, ((_, hp), panel) in enumerate(zip(scene.settings, kit.panel_runs(scene)), 1):
         m_noise, v_noise = moment_noise(panel["adam"], hp["beta2"])
-        out.update({f"b1_{i}": hp["beta1"], f"b2_{i}": hp["beta2"], f"w1_{i}": window(hp["beta1"]),
-                    f"w2_{i}": window(hp["beta2"]), f"m_{i}": m_noise, f"v_{i}": v_noise,
+        out.update({f"b1_{i}": hp["beta1"], f"b2_{i}": hp["beta2"], f"w1_{i}": ema_window(hp["beta1"]),
+                    f"w2_{i}": ema_window(hp["beta2"]), f"m_{i}": m_noise, f"v_{i}": v_noise,
                     f"s_{i}": kit.tail_spread(panel["adam"].xy, BETAS_TAIL)})
     return out
 

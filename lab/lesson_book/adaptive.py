@@ -37,11 +37,6 @@ def path_gap(a, b) -> float:
     return float(np.max(np.abs(a.xy[:n] - b.xy[:n])))
 
 
-def with_hyper(scene: PlaygroundConfig, oid: str, **values) -> PlaygroundConfig:
-    """``scene`` with some of ``oid``'s hyperparameters changed."""
-    return replace(scene, hyper={**scene.hyper, oid: {**scene.hyper[oid], **values}})
-
-
 def name(oid: str) -> str:
     return OPTIMIZERS[oid].name
 
@@ -252,7 +247,7 @@ def canyon_claim(n: dict) -> bool:
 
 def canyon_counter(scene: PlaygroundConfig) -> PlaygroundConfig:
     """RMSProp with a quarter of the lr: the scaling is still there, the steps are too short."""
-    return with_hyper(scene, "rmsprop", lr=scene.hyper["rmsprop"]["lr"] / 4)
+    return kit.with_hyper(scene, "rmsprop", lr=scene.hyper["rmsprop"]["lr"] / 4)
 
 
 RMSPROP_CANYON = Lesson("rmsprop_canyon", CHAPTER, CANYON_SCENE, ("rmsprop", "sgd"), canyon_measure, canyon_claim,
@@ -288,7 +283,7 @@ def noise_claim(n: dict) -> bool:
 
 def noise_counter(scene: PlaygroundConfig) -> PlaygroundConfig:
     """Adam without its first moment (β₁ = 0): nothing averages the noise any more."""
-    return with_hyper(scene, "adam", beta1=0.0)
+    return kit.with_hyper(scene, "adam", beta1=0.0)
 
 
 RMSPROP_NOISE = Lesson("rmsprop_noise", CHAPTER, NOISE_SCENE, ("rmsprop", "adam"), noise_measure, noise_claim,
@@ -332,7 +327,7 @@ def adadelta_claim(n: dict) -> bool:
 
 def adadelta_counter(scene: PlaygroundConfig) -> PlaygroundConfig:
     """ε = 0.1: the first step is already about 1 per coordinate, nothing left to ramp up."""
-    return with_hyper(scene, "adadelta", eps=0.1)
+    return kit.with_hyper(scene, "adadelta", eps=0.1)
 
 
 ADADELTA_UNITS = Lesson("adadelta_units", CHAPTER, ADADELTA_SCENE, ("adadelta",), adadelta_measure, adadelta_claim,
@@ -381,7 +376,7 @@ def beale_claim(n: dict) -> bool:
 
 def beale_counter(scene: PlaygroundConfig) -> PlaygroundConfig:
     """μ = 0.5 for Momentum and NAG: a light ball, no overshoot."""
-    return with_hyper(with_hyper(scene, "momentum", momentum=0.5), "nag", momentum=0.5)
+    return kit.with_hyper(kit.with_hyper(scene, "momentum", momentum=0.5), "nag", momentum=0.5)
 
 
 BEALE_RACE = Lesson("beale_race", CHAPTER, BEALE_SCENE, BEALE_OPTIMIZERS, beale_measure, beale_claim, beale_counter)

@@ -165,7 +165,7 @@ def _schedules_rescue(n: dict) -> bool:
 
 def _lr_below_the_edge(scene: PlaygroundConfig) -> PlaygroundConfig:
     """η₀ = 0.45 < 2/L = 0.5: the constant lr converges by itself."""
-    return replace(scene, hyper={**scene.hyper, "sgd": {**scene.hyper["sgd"], "lr": 0.45}})
+    return kit.with_hyper(scene, "sgd", lr=0.45)
 
 
 # ---------------------------------------------------------------- 3. what the Hessian says at a critical point

@@ -6,7 +6,7 @@ course order."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import numpy as np
@@ -62,6 +62,11 @@ class Lesson:
 
 
 # ---------------------------------------------------------------- measuring helpers
+
+def with_hyper(scene: PlaygroundConfig, oid: str, **values) -> PlaygroundConfig:
+    """``scene`` with some of ``oid``'s hyperparameters changed (a counter-scene's usual change)."""
+    return replace(scene, hyper={**scene.hyper, oid: {**scene.hyper[oid], **values}})
+
 
 def runs(scene: PlaygroundConfig) -> dict:
     """{optimizer id: RunResult} of a Playground scene; a refused run is an error (a lesson's scene

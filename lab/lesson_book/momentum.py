@@ -23,11 +23,6 @@ from . import kit
 CHAPTER = "momentum"
 
 
-def with_hyper(scene: PlaygroundConfig, oid: str, **values) -> PlaygroundConfig:
-    """``scene`` with some of ``oid``'s hyperparameters changed."""
-    return replace(scene, hyper={**scene.hyper, oid: {**scene.hyper[oid], **values}})
-
-
 def name(oid: str) -> str:
     return OPTIMIZERS[oid].name
 
@@ -75,7 +70,7 @@ def _damps_and_arrives(n: dict) -> bool:
 
 def _no_momentum(scene: PlaygroundConfig) -> PlaygroundConfig:
     """μ = 0: Momentum is SGD at its own, smaller lr — no zig-zag, but nothing to speed it up."""
-    return with_hyper(scene, "momentum", momentum=0.0)
+    return kit.with_hyper(scene, "momentum", momentum=0.0)
 
 
 # ---------------------------------------------------------------- 2. Nesterov's look-ahead
@@ -158,7 +153,7 @@ def _carries(n: dict) -> bool:
 
 def _light_ball(scene: PlaygroundConfig) -> PlaygroundConfig:
     """μ = 0.5: the velocity fades too fast to climb the hump."""
-    return with_hyper(scene, "momentum", momentum=0.5)
+    return kit.with_hyper(scene, "momentum", momentum=0.5)
 
 
 # ---------------------------------------------------------------- 4. three ways to write the velocity

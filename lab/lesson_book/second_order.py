@@ -63,7 +63,7 @@ def _solves_in_one_step(n: dict) -> bool:
 
 def _half_newton_step(scene: PlaygroundConfig) -> PlaygroundConfig:
     """Newton's step multiplier η = 0.5: each step goes half way to the stationary point."""
-    return replace(scene, hyper={**scene.hyper, "newton": {**scene.hyper["newton"], "lr": 0.5}})
+    return kit.with_hyper(scene, "newton", lr=0.5)
 
 
 # ---------------------------------------------------------------- 2. Newton and the saddle
