@@ -328,6 +328,11 @@ def _sparse_batch(sp, idx, lo, hi, x, y):
 
 
 @njit(inline="always")
+def _is_finite_sum(sid):
+    return sid == NOISY_BOWL or sid == SPARSE_FEATURES
+
+
+@njit(inline="always")
 def _finite_sum_batch(sid, sp, idx, lo, hi, x, y):
     if sid == NOISY_BOWL:
         return _bowl_batch(sp, idx, lo, hi, x, y)
@@ -338,7 +343,7 @@ def _finite_sum_batch(sid, sp, idx, lo, hi, x, y):
 def batch_value(sid, h, sp, idx, lo, hi, x, y):
     """Loss of the mini-batch idx[lo:hi] (sample indices) of a finite-sum (built-in) surface; an
     empty batch means the full loss."""
-    if hi == lo or (sid != NOISY_BOWL and sid != SPARSE_FEATURES):
+    if hi == lo or not _is_finite_sum(sid):
         return evaluate(sid, h, x, y)[0]
     return _finite_sum_batch(sid, sp, idx, lo, hi, x, y)[0]
 
@@ -346,7 +351,7 @@ def batch_value(sid, h, sp, idx, lo, hi, x, y):
 @_unit
 def batch_grad(sid, h, sp, idx, lo, hi, x, y):
     """Gradient of the mini-batch idx[lo:hi]: the mean of the per-sample gradients."""
-    if hi == lo or (sid != NOISY_BOWL and sid != SPARSE_FEATURES):
+    if hi == lo or not _is_finite_sum(sid):
         r = evaluate(sid, h, x, y)
         return r[1], r[2]
     r = _finite_sum_batch(sid, sp, idx, lo, hi, x, y)
