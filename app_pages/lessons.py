@@ -2,7 +2,7 @@
 engine's own numbers."""
 import streamlit as st
 
-from ui import lesson_view, page
+from ui import lesson_tools, lesson_view, page
 
 frame = page.start("lessons", above=lesson_view.course_controls)
 lc, presenting = frame.cfg, frame.presenting
@@ -12,7 +12,7 @@ with frame.notes:
     lesson_view.heading(lesson, presenting)
     lesson_view.watch(lesson)
 if lesson.figure == "hessian":
-    lesson_view.hessian_panel(frame.main, lc, lesson, presenting)
+    lesson_tools.hessian_panel(frame.main, lc, lesson, presenting)
     lesson_view.scene_figure(st.container(), lesson, presenting)
 elif lesson.figure == "ema":
     lesson_view.ema_panel(frame.main, lc, presenting)
@@ -20,7 +20,7 @@ elif lesson.figure == "ema":
 else:
     lesson_view.scene_figure(frame.main, lesson, presenting)
     if lesson.figure == "convexity":
-        lesson_view.convexity_panel(st.container(), lesson, presenting)
+        lesson_tools.convexity_panel(st.container(), lc, lesson, presenting)
 lesson_view.claim(lesson)
 if not presenting:
     left, right = st.columns([3, 2])

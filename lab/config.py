@@ -218,8 +218,11 @@ class Domain:
         return ",".join(fmt(float(c)) for c in v)
 
 
-def _domain_text(value, v) -> str:
+def domain_text(value, v) -> str:
     return Domain.format(value).replace(",", ", ")
+
+
+DOMAIN_WIDGET = (domain_text, lambda w, v: Domain().take(w))    # the box's widget is its text
 
 
 def custom_fallback(q: dict, notes: list) -> dict:
@@ -227,6 +230,12 @@ def custom_fallback(q: dict, notes: list) -> dict:
     surface instead (with a note naming the problem), not the typed one with another function."""
     if q.get("surface", "").lower() != CUSTOM:
         return q
+    return typed_fallback(q, notes, ("surface", "expr", "domain", "x0", "y0"), "custom_fallback")
+
+
+def typed_fallback(q: dict, notes: list, drop: tuple, note: str) -> dict:
+    """``q`` without the keys ``drop`` when its typed function (``expr``) or box (``domain``) is
+    refused, with a note naming the problem and the note ``note`` saying what is shown instead."""
     for key, kind in (("expr", Expression()), ("domain", Domain())):
         if key in q:
             try:
@@ -235,8 +244,8 @@ def custom_fallback(q: dict, notes: list) -> dict:
                 kind.parse(q[key])
             except BadValue as bad:
                 notes.append(Note(key, bad.problem, bad.detail, bad.at))
-                notes.append(Note("surface", "custom_fallback"))
-                return {k: val for k, val in q.items() if k not in ("surface", "expr", "domain", "x0", "y0")}
+                notes.append(Note("surface", note))
+                return {k: val for k, val in q.items() if k not in drop}
     return q
 
 
@@ -247,7 +256,7 @@ def playground_rows(v) -> Iterator[Field]:
     typed = v["surface"] == CUSTOM
     yield Field("expr", "expr", DEFAULT_EXPR, Expression(), group="surface", applies=typed)
     yield Field("domain", "domain", DEFAULT_DOMAIN, Domain(), group="surface", applies=typed,
-                widget=(_domain_text, lambda w, v: Domain().take(w)))
+                widget=DOMAIN_WIDGET)
     sspec = _custom_surface(v["expr"], v["domain"], 1.0).spec if typed else surfaces.SURFACES[v["surface"]]
     for p in sspec.all_params:
         yield Field(f"s.{p.name}", f"surface_params.{p.name}", p.default, Number(p.min, p.max, p.integer, p.log),

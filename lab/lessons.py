@@ -19,8 +19,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import surfaces
+
 from .compare import CompareConfig
-from .config import LANGS
+from .config import DEFAULT_DOMAIN, DEFAULT_EXPR, DOMAIN_WIDGET, LANGS, Domain, Expression, typed_fallback
 from .fields import Choice, Field, Flag, Note, Number, Schema
 from .lesson_book import CHAPTER_LESSONS, CHAPTERS
 from .lesson_book.kit import FIGURES, Lesson  # noqa: F401 (the record, for whoever reads LESSONS)
@@ -48,14 +50,21 @@ def base_scene(lesson: Lesson):
     return lesson.scene.base if isinstance(lesson.scene, CompareConfig) else lesson.scene
 
 
+TOOLS = ("hessian", "convexity")    # the lessons' figures that also read a function of one's own
+
+
 @dataclass
 class LessonsConfig:
     """What the Lessons page shows: the lesson, and its special figure's own controls (the EMA
-    chart's β, the point whose Hessian is read out)."""
+    chart's β, the point whose Hessian is read out; the Hessian and convexity tools on one's own
+    typed function, ``own``, instead of the lesson's surface)."""
     lang: str = None
     lesson: str = None
     present: bool = None
     ema_beta: float = None
+    own: bool = None
+    expr: str = None
+    domain: tuple = None
     point: tuple = None
 
     def __post_init__(self):
@@ -64,6 +73,12 @@ class LessonsConfig:
     @property
     def current(self) -> Lesson:
         return BY_ID[self.lesson]
+
+    def tool_surface(self):
+        """The typed surface the lesson's tool reads (``surfaces.custom``), or None: the lesson's own."""
+        if self.own and self.current.figure in TOOLS:
+            return surfaces.custom(self.expr, self.domain)
+        return None
 
     def key(self) -> str:
         return LESSON_PAGE.canonical(self)
@@ -77,14 +92,30 @@ def lessons_rows(v):
     lesson = BY_ID[v["lesson"]]
     yield Field("present", "present", False, Flag(), view=True)
     yield Field("ema.beta", "ema_beta", EMA_BETA[0], Number(*EMA_BETA[1:]), view=True, applies=lesson.figure == "ema")
-    scene = base_scene(lesson)
-    x0, x1, y0, y1 = scene.surface_object().domain
-    start, hessian = scene.start, lesson.figure == "hessian"
+    tools = lesson.figure in TOOLS
+    yield Field("own", "own", False, Flag(), view=True, applies=tools)
+    own = tools and v["own"]
+    yield Field("expr", "expr", DEFAULT_EXPR, Expression(), view=True, applies=own)
+    yield Field("domain", "domain", DEFAULT_DOMAIN, Domain(), view=True, applies=own, widget=DOMAIN_WIDGET)
+    if own:
+        typed = surfaces.custom(v["expr"], v["domain"])
+        (x0, x1, y0, y1), start = typed.domain, typed.start
+    else:
+        scene = base_scene(lesson)
+        (x0, x1, y0, y1), start = scene.surface_object().domain, scene.start
+    hessian = lesson.figure == "hessian"
     yield Field("pt.x", "point.0", float(start[0]), Number(x0, x1), view=True, applies=hessian)
     yield Field("pt.y", "point.1", float(start[1]), Number(y0, y1), view=True, applies=hessian)
 
 
-LESSON_PAGE = Schema(lessons_rows, lambda d: LessonsConfig(**d))
+def own_fallback(q: dict, notes: list) -> dict:
+    """A link whose own function or box is refused shows the lesson's own surface, with a note."""
+    if q.get("own", "").lower() not in ("1", "true"):
+        return q
+    return typed_fallback(q, notes, ("own", "expr", "domain", "pt.x", "pt.y"), "own_fallback")
+
+
+LESSON_PAGE = Schema(lessons_rows, lambda d: LessonsConfig(**d), prepare=own_fallback)
 
 
 def decode(query) -> tuple[LessonsConfig, list[Note]]:

@@ -36,10 +36,16 @@ class HessianReadout(NamedTuple):
 
 
 def hessian_readout(surface, x: float, y: float, grad_tol: float = 1e-6) -> HessianReadout:
-    """The Hessian of ``surface`` at (x, y) and what it says there."""
+    """The Hessian of ``surface`` at (x, y) and what it says there. Where it is undefined (a typed
+    function's log of a negative, say), the eigenvalues and directions are NaN, the kind "flat" and
+    the point not stationary: NumPy's eigh would return numbers for a NaN matrix."""
     h = np.asarray(surface.hess(x, y), dtype=float)
-    w, v = np.linalg.eigh(h)
     g = np.asarray(surface.grad(x, y), dtype=float)
+    if not (np.isfinite(h).all() and np.isfinite(g).all()):
+        nan2 = (math.nan, math.nan)
+        return HessianReadout((float(x), float(y)), (float(g[0]), float(g[1])), h, nan2, np.full((2, 2), np.nan),
+                              "flat", False)
+    w, v = np.linalg.eigh(h)
     scale = max(1.0, float(np.abs(w).max()))
     return HessianReadout((float(x), float(y)), (float(g[0]), float(g[1])), h, (float(w[0]), float(w[1])), v,
                           classify(w, 1e-9 * scale), bool(np.hypot(*g) <= grad_tol * scale))
@@ -48,15 +54,22 @@ def hessian_readout(surface, x: float, y: float, grad_tol: float = 1e-6) -> Hess
 def convex_share(surface, n: int = 61, domain=None) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """(xs, ys, smallest Hessian eigenvalue on the n×n grid, share of grid points where the Hessian
     is positive semi-definite) over ``domain`` (default: the surface's). A surface is convex on a
-    box exactly when its Hessian is positive semi-definite everywhere in it."""
+    box exactly when its Hessian is positive semi-definite everywhere in it. Where the Hessian is
+    undefined the eigenvalue is NaN and the share counts only the points where it is defined (NaN
+    when there are none)."""
     x0, x1, y0, y1 = domain or surface.domain
     xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
-    lam = np.empty((n, n))
+    lam = np.full((n, n), np.nan)
     for j, y in enumerate(ys):
         for i, x in enumerate(xs):
-            lam[j, i] = np.linalg.eigvalsh(np.asarray(surface.hess(x, y), dtype=float))[0]
-    tol = 1e-12 * max(1.0, float(np.abs(lam).max()))
-    return xs, ys, lam, float((lam >= -tol).mean())
+            h = np.asarray(surface.hess(x, y), dtype=float)
+            if np.isfinite(h).all():
+                lam[j, i] = np.linalg.eigvalsh(h)[0]
+    defined = np.isfinite(lam)
+    if not defined.any():
+        return xs, ys, lam, math.nan
+    tol = 1e-12 * max(1.0, float(np.abs(lam[defined]).max()))
+    return xs, ys, lam, float((lam[defined] >= -tol).mean())
 
 
 def ema_window(beta: float) -> float:

@@ -20,6 +20,7 @@ import threading
 import time
 from pathlib import Path
 
+import surfaces
 from lab.config import CLASSROOM
 from optim_core import OPTIMIZERS, run, run_many
 from optim_core.engine import KINDS, ready_marker
@@ -29,7 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def all_kernels() -> list:
     """Every (optimizer, kind), in the order the app needs them: the Playground's default
-    trajectories, the other trajectories, then the grids (the sweeps)."""
+    trajectories, the other trajectories, the grids (the sweeps), then the same for typed
+    surfaces."""
     first = [(o, "trajectory") for o in CLASSROOM]
     rest = [(o, k) for k in KINDS for o in OPTIMIZERS if (o, k) not in first]
     return first + rest
@@ -37,10 +39,11 @@ def all_kernels() -> list:
 
 def compile_kernel(optimizer: str, kind: str) -> None:
     """Compile (or load from the disk cache) one kernel in this process, then mark it ready."""
-    if kind == "trajectory":
-        run(optimizer, "valley", (-5.0, -2.0), 2)
+    surface = surfaces.custom("x^2 + 3*y^2") if kind.startswith("typed_") else "valley"
+    if kind.endswith("trajectory"):
+        run(optimizer, surface, (-2.0, -1.0), 2)
     else:
-        run_many(optimizer, "valley", [[-5.0, -2.0]], 2)
+        run_many(optimizer, surface, [[-2.0, -1.0]], 2)
     marker = ready_marker(optimizer, kind)
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.touch()

@@ -209,8 +209,8 @@ def run(optimizer, surface, start, steps, hyper=None, *, schedule=None, surface_
     raw = np.empty((steps + 1, 2))
     loss = np.empty(steps + 1)
     diag = np.empty((steps, len(engine.DIAG_COLUMNS)))
-    k, status, status_step, reason = engine.trajectory_kernel(spec.id)(problem, hp[:len(spec.hyper)], x0, steps, seed, xy, loss,
-                                                                      diag, raw)
+    kernel = engine.trajectory_kernel(spec.id, problem.work_width is not None)
+    k, status, status_step, reason = kernel(problem, hp[:len(spec.hyper)], x0, steps, seed, xy, loss, diag, raw)
     extra = {name: diag[:k, cols] for name, cols in _extra_columns(spec).items()}
     if "raw_xy" in spec.diagnostics:
         extra["raw_xy"] = raw[:k + 1]
@@ -313,7 +313,7 @@ def run_many(optimizer, surface, starts, steps, hyper=None, *, hyper_grid=None, 
     tol_steps = np.empty(n, dtype=np.int64)
     loss_mean = np.empty(n)
     settled = np.empty(n, dtype=np.int64)
-    kernel = engine.grid_kernel(spec.id)
+    kernel = engine.grid_kernel(spec.id, problem.work_width is not None)
 
     def rows(r0, r1):
         kernel(problem, hps[r0:r1], starts_arr[r0:r1], seeds_arr[r0:r1], steps, surf.f_min, tol, settle_tol,
@@ -336,7 +336,7 @@ def _paths(spec, problem, hps, starts, seeds, steps):
     n = starts.shape[0]
     xy = np.full((n, steps + 1, 2), np.nan)
     loss = np.full((n, steps + 1), np.nan)
-    kernel = engine.trajectory_kernel(spec.id)
+    kernel = engine.trajectory_kernel(spec.id, problem.work_width is not None)
     n_hyper = len(spec.hyper)
 
     def rows(r0, r1):

@@ -1,8 +1,8 @@
 """The compiled drivers, specialised per optimizer: one trajectory with diagnostics, or the final
 values of many runs in blocks of lanes.
 
-Each optimizer gets two kernels of its own (``trajectory_kernel(id)``, ``grid_kernel(id)``): the
-driver templates below, bound to that optimizer's rule (``RULE``), hyperparameter and state types.
+Each optimizer gets kernels of its own (``trajectory_kernel(id)``, ``grid_kernel(id)``, and the
+same two for typed surfaces): the driver templates below, bound to that optimizer's rule (``RULE``), hyperparameter and state types.
 A kernel therefore contains one rule, not sixteen, and compiles in seconds; it is compiled on
 first use and cached on disk in a directory keyed by the sources it is built from
 (``surfaces.jit_cache``), so editing one rule recompiles only that rule's kernels.
@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 from numba import njit
+from numba import types as nbtypes
 from numba.core import cgutils
 from numba.extending import intrinsic
 from numba.np.unsafe.ndarray import to_fixed_tuple
@@ -30,7 +31,7 @@ from surfaces.jit_cache import ROOT, njit_unit, unit_dir
 
 from .oracle import noise, shuffle_epoch
 from .rules import RULES
-from .rules.common import OK, SINGULAR_HESSIAN
+from .rules.common import OK, SINGULAR_HESSIAN, same_point
 from .schedules import lr_at
 
 BLOCK = 64   # runs advanced together in a grid kernel
@@ -60,7 +61,8 @@ class Problem(NamedTuple):
     batch_size: int           # 0: the full gradient
     underflow: float
     n_samples: int            # samples of a finite-sum surface (0 otherwise)
-    work_width: int           # columns of a run's work row (surfaces.kernels.work_width)
+    work_width: object        # columns of a run's work row on a typed surface; None on a built-in one
+                              # (surfaces.kernels.work_width: the kernel is compiled without the interpreter)
 
 
 # ---------- shared pieces, inlined into every kernel ----------
@@ -74,7 +76,11 @@ def _borrowed(typingctx, arr):
     no memory-info pointer, so counting it does nothing; the kernel uses it only while the array's
     owner (a kernel argument, or a local used again later) is alive: a local used only through its
     view may be freed at once (a typed surface's work rows were, before they were used directly).
+    None (a built-in surface's work rows) stays None.
     """
+    if isinstance(arr, nbtypes.NoneType):
+        return arr(arr), lambda context, builder, sig, args: args[0]
+
     def codegen(context, builder, sig, args):
         ary = context.make_array(sig.args[0])(context, builder, value=args[0])
         ary.meminfo = cgutils.get_null_value(ary.meminfo.type)
@@ -137,7 +143,7 @@ def _trajectory(problem, hp_row, start, steps, seed, xy, loss, diag, raw):
     hp = Hyper(*to_fixed_tuple(hp_row, N_HYPER))  # noqa: F821 (bound per optimizer)
     s = State(*to_fixed_tuple(np.zeros(N_STATE), N_STATE))  # noqa: F821
     order = np.empty((1, n_samples), dtype=np.int64)
-    work = np.full((1, work_width), np.nan)     # not borrowed: nothing else would keep it alive
+    work = surf.new_work(work_width, 1)     # not borrowed: nothing else would keep it alive
     sp_, order_, sched_ = _borrowed(sp), _borrowed(order), _borrowed(sched)
     x, y = start[0], start[1]
     xy[0, 0], xy[0, 1] = x, y
@@ -183,7 +189,7 @@ def _grid(problem, hps, starts, seeds, steps, f_star, tol, settle_tol, final_xy,
         zero = State(*to_fixed_tuple(np.zeros(N_STATE), N_STATE))  # noqa: F821
         st = [zero for _ in range(lanes)]
         order = np.empty((lanes, n_samples), dtype=np.int64)
-        work = np.full((lanes, work_width), np.nan)
+        work = surf.new_work(work_width, lanes)
         sp_, work_, order_, sched_ = _borrowed(sp), _borrowed(work), _borrowed(order), _borrowed(sched)
         alive = np.ones(lanes, dtype=np.bool_)
         for k in range(lanes):
@@ -197,6 +203,7 @@ def _grid(problem, hps, starts, seeds, steps, f_star, tol, settle_tol, final_xy,
         n_alive = lanes
         failed = np.zeros(lanes, dtype=np.int64)
         raw = np.empty((lanes, 2))
+        at = np.empty((lanes, 2))      # where each run takes its next gradient (GRAD_POINT)
         for t in range(1, steps + 1):
             factor = lr_at(sched_, 1.0, t)  # the same for every run
             for k in range(lanes):
@@ -209,9 +216,10 @@ def _grid(problem, hps, starts, seeds, steps, f_star, tol, settle_tol, final_xy,
                                           (sid, h, sp_, work_, order_, k, lo, hi, nx, ny), u)
                 xs[k, 0], xs[k, 1] = x1, y1
                 failed[k], raw[k, 0], raw[k, 1] = rep.failed, rep.raw_x, rep.raw_y
-            # a typed surface: the loss and gradient at every run's new point in one pass over the
-            # block (``work`` itself, not the borrowed view: this use keeps the array alive)
-            surf.prefill(sid, sp_, work, xs, alive)
+                at[k, 0], at[k, 1] = GRAD_POINT(hp[k], st[k], x1, y1)  # noqa: F821
+            # a typed surface: the next gradient (and Hessian) and the new loss of every run in one
+            # pass over the block (``work`` itself, not the borrowed view: this use keeps it alive)
+            surf.prefill(sp_, work, xs, at, alive, HESSIAN)  # noqa: F821
             for k in range(lanes):
                 if not alive[k]:
                     continue
@@ -257,7 +265,8 @@ def _bind(template, optimizer: str, kind: str):
     compile unit (own name, own cache directory)."""
     rule = RULES[optimizer]
     env = dict(template.__globals__, RULE=rule.step, Hyper=rule.Hyper, State=rule.State,
-               N_HYPER=len(rule.Hyper._fields), N_STATE=len(rule.State._fields))
+               N_HYPER=len(rule.Hyper._fields), N_STATE=len(rule.State._fields),
+               GRAD_POINT=rule.grad_point or same_point, HESSIAN=rule.hessian)
     fn = types.FunctionType(template.__code__, env, f"{kind}_{optimizer}", template.__defaults__)
     fn.__qualname__ = fn.__name__
     fn.__doc__ = template.__doc__
@@ -272,17 +281,26 @@ def _kernel(template, optimizer: str, kind: str):
         return _KERNELS[key]
 
 
-def trajectory_kernel(optimizer: str):
-    """``optimizer``'s compiled trajectory driver (compiled, or loaded from disk, on first call)."""
-    return _kernel(_trajectory, optimizer, "trajectory")
+# A built-in and a typed surface run different kernels (``Problem.work_width`` None or not): a
+# built-in kernel holds no interpreter, so a fresh start's first map waits for no interpreter code;
+# each is its own function with its own cache entry, so two workers compiling both never race.
+KINDS = ("trajectory", "grid", "typed_trajectory", "typed_grid")
 
 
-def grid_kernel(optimizer: str):
-    """``optimizer``'s compiled grid driver (compiled, or loaded from disk, on first call)."""
-    return _kernel(_grid, optimizer, "grid")
+def trajectory_kernel(optimizer: str, typed: bool = False):
+    """``optimizer``'s compiled trajectory driver for a built-in (or a ``typed``) surface, compiled
+    or loaded from disk on first call."""
+    return _kernel(_trajectory, optimizer, "typed_trajectory" if typed else "trajectory")
 
 
-KINDS = ("trajectory", "grid")
+def grid_kernel(optimizer: str, typed: bool = False):
+    """``optimizer``'s compiled grid driver (see ``trajectory_kernel``)."""
+    return _kernel(_grid, optimizer, "typed_grid" if typed else "grid")
+
+
+def typed_kind(kind: str) -> str:
+    """The kernel kind that serves ``kind`` ("trajectory" or "grid") on a typed surface."""
+    return kind if kind.startswith("typed_") else "typed_" + kind
 
 
 def ready_marker(optimizer: str, kind: str) -> Path:

@@ -17,7 +17,9 @@ into them.
 """
 import math
 
-from numba import njit
+import numpy as np
+from numba import njit, types
+from numba.extending import overload
 
 from . import program
 from .jit_cache import cached_njit
@@ -186,28 +188,45 @@ def evaluate(sid, h, x, y):
 
 
 # A typed surface (CUSTOM) is a program in sp, run by ``surfaces.program``; it needs a work row
-# w[row] of its own (the interpreter's stack), which also keeps a memo of the last point: the
+# w[row] of its own (the interpreter's stack), which also keeps a memo (``program.G_AT`` …): the
 # engine asks for the loss at the new point and the rule then for the gradient at the same point,
-# and one pass gives both.
+# and one pass gives both; a grid kernel fills the memos of a whole block in one pass
+# (``prefill``).
+#
+# A kernel for built-in surfaces is compiled with ``w = None`` and one for typed surfaces with a
+# work array (``optim_core.engine``): the functions the engine calls below are overloaded on that
+# type, so a built-in kernel holds no interpreter at all (it compiles as fast as before typed
+# surfaces existed: the first map of a fresh start waits for nothing else), and a typed kernel no
+# built-in formula.
 
-def work_width(sid, sp) -> int:
-    """Columns of a work row for surface ``sid`` (1 for a built-in surface, which needs none)."""
-    return program.work_width(sp) if sid == CUSTOM else 1
+def work_width(sid, sp):
+    """Columns of a work row for surface ``sid``; None for a built-in surface, which needs none."""
+    return program.work_width(sp) if sid == CUSTOM else None
+
+
+G, H, V = program.G_AT, program.H_AT, program.V_AT
 
 
 @njit(inline="always")
-def _custom(sp, w, row, x, y, calls):
-    """(f, fx, fy) of the program in sp at (x, y), from the memo of w[row] when it is that point;
+def _custom_g(sp, w, row, x, y, calls):
+    """(f, fx, fy) of the program in sp at (x, y), from memo entry G when it is that point;
     ``calls`` (a constant where it is inlined) picks the interpreter variant, so each unit below
     holds one of them only."""
-    if w[row, 0] == x and w[row, 1] == y:     # never true for NaN, nor for a fresh (NaN) row
-        return w[row, 2], w[row, 3], w[row, 4]
+    if w[row, G] == x and w[row, G + 1] == y:     # never true for NaN, nor for a fresh (NaN) row
+        return w[row, G + 2], w[row, G + 3], w[row, G + 4]
     if calls:
         f, gx, gy = program.value_grad(sp, w, row, x, y)
     else:
         f, gx, gy = program.value_grad_call_free(sp, w, row, x, y)
-    w[row, 0], w[row, 1], w[row, 2], w[row, 3], w[row, 4] = x, y, f, gx, gy
+    w[row, G], w[row, G + 1], w[row, G + 2], w[row, G + 3], w[row, G + 4] = x, y, f, gx, gy
     return f, gx, gy
+
+
+@njit(inline="always")
+def _custom_f(sp, w, row, x, y, calls):
+    if w[row, V] == x and w[row, V + 1] == y:
+        return w[row, V + 2]
+    return _custom_g(sp, w, row, x, y, calls)[0]
 
 
 @_unit
@@ -229,67 +248,121 @@ def hess(sid, h, x, y):
 
 @_unit
 def custom_value(h, sp, w, row, x, y):
-    return h[0] * _custom(sp, w, row, x, y, True)[0]
+    return h[0] * _custom_f(sp, w, row, x, y, True)
 
 
 @_unit
 def custom_value_call_free(h, sp, w, row, x, y):
-    return h[0] * _custom(sp, w, row, x, y, False)[0]
+    return h[0] * _custom_f(sp, w, row, x, y, False)
 
 
 @_unit
 def custom_grad(h, sp, w, row, x, y):
-    r = _custom(sp, w, row, x, y, True)
+    r = _custom_g(sp, w, row, x, y, True)
     return h[0] * r[1], h[0] * r[2]
 
 
 @_unit
 def custom_grad_call_free(h, sp, w, row, x, y):
-    r = _custom(sp, w, row, x, y, False)
+    r = _custom_g(sp, w, row, x, y, False)
     return h[0] * r[1], h[0] * r[2]
 
 
 @_unit
 def custom_hess(h, sp, w, row, x, y):
-    r = program.hessian_at(sp, w, row, x, y)
-    return h[0] * r[3], h[0] * r[4], h[0] * r[5]
+    """The Hessian, from memo entry H when it is that point (it then fills G as well)."""
+    if not (w[row, H] == x and w[row, H + 1] == y):
+        f, fx, fy, fxx, fxy, fyy = program.hessian_at(sp, w, row, x, y)
+        w[row, G], w[row, G + 1], w[row, G + 2], w[row, G + 3], w[row, G + 4] = x, y, f, fx, fy
+        w[row, H], w[row, H + 1], w[row, H + 2], w[row, H + 3], w[row, H + 4] = x, y, fxx, fxy, fyy
+    return h[0] * w[row, H + 2], h[0] * w[row, H + 3], h[0] * w[row, H + 4]
 
 
 @_unit
-def prefill(sid, sp, w, xs, alive):
-    """For a typed surface, the loss and gradient at xs[k] of every live run k of a block, into
-    each run's memo (one pass for the block, ``program.value_grad_lanes``); nothing otherwise."""
-    if sid == CUSTOM:
-        program.value_grad_lanes(sp, w, xs, alive)
+def custom_prefill(sp, w, xs, gp, alive, hessian):
+    """The memos of a block's live runs after a step: the gradient (and with ``hessian`` the
+    Hessian) at gp[k], where run k takes its next gradient, and the loss at its new point xs[k]
+    when that is elsewhere (NAG's look-ahead): one pass per quantity for the whole block."""
+    if hessian:
+        program.value_grad_hess_lanes(sp, w, gp, alive)
+    else:
+        program.value_grad_lanes(sp, w, gp, alive)
+    elsewhere = np.zeros(xs.shape[0], np.bool_)
+    any_elsewhere = False
+    for k in range(xs.shape[0]):
+        if alive[k] and not (gp[k, 0] == xs[k, 0] and gp[k, 1] == xs[k, 1]):
+            elsewhere[k] = any_elsewhere = True
+    if any_elsewhere:
+        program.value_lanes(sp, w, xs, elsewhere)
 
 
-# What the engine calls: one branch on the code, so a built-in surface's call stays as lean as
-# before typed surfaces existed (their extra arguments cost a built-in run 25 % when passed on).
+# What the engine calls (``w`` None: a built-in kernel; an array: a typed one). A built-in call
+# stays as lean as before typed surfaces existed (their extra arguments cost a built-in run 25 %
+# when passed on).
 
-@njit(inline="always")
 def value_at(sid, h, sp, w, row, x, y):
     """The loss at (x, y); ``sp``, ``w`` and ``row`` serve a typed surface (see above)."""
-    if sid == CUSTOM:
+
+
+def grad_at(sid, h, sp, w, row, x, y):
+    """The gradient at (x, y)."""
+
+
+def hess_at(sid, h, sp, w, row, x, y):
+    """The Hessian (hxx, hxy, hyy) at (x, y)."""
+
+
+def prefill(sp, w, xs, gp, alive, hessian):
+    """A grid kernel's block pass after each step (``custom_prefill``); nothing on a built-in surface."""
+
+
+def new_work(width, rows):
+    """The work rows of ``rows`` runs (None on a built-in surface, whose ``width`` is None)."""
+
+
+@overload(value_at, inline="always")
+def _value_at(sid, h, sp, w, row, x, y):
+    if isinstance(w, types.NoneType):
+        return lambda sid, h, sp, w, row, x, y: value(sid, h, x, y)
+
+    def typed(sid, h, sp, w, row, x, y):
         if sp[3] == 0.0:
             return custom_value_call_free(h, sp, w, row, x, y)
         return custom_value(h, sp, w, row, x, y)
-    return value(sid, h, x, y)
+    return typed
 
 
-@njit(inline="always")
-def grad_at(sid, h, sp, w, row, x, y):
-    if sid == CUSTOM:
+@overload(grad_at, inline="always")
+def _grad_at(sid, h, sp, w, row, x, y):
+    if isinstance(w, types.NoneType):
+        return lambda sid, h, sp, w, row, x, y: grad(sid, h, x, y)
+
+    def typed(sid, h, sp, w, row, x, y):
         if sp[3] == 0.0:
             return custom_grad_call_free(h, sp, w, row, x, y)
         return custom_grad(h, sp, w, row, x, y)
-    return grad(sid, h, x, y)
+    return typed
 
 
-@njit(inline="always")
-def hess_at(sid, h, sp, w, row, x, y):
-    if sid == CUSTOM:
-        return custom_hess(h, sp, w, row, x, y)
-    return hess(sid, h, x, y)
+@overload(hess_at, inline="always")
+def _hess_at(sid, h, sp, w, row, x, y):
+    if isinstance(w, types.NoneType):
+        return lambda sid, h, sp, w, row, x, y: hess(sid, h, x, y)
+    return lambda sid, h, sp, w, row, x, y: custom_hess(h, sp, w, row, x, y)
+
+
+@overload(prefill, inline="always")
+def _prefill(sp, w, xs, gp, alive, hessian):
+    if isinstance(w, types.NoneType):
+        return lambda sp, w, xs, gp, alive, hessian: None
+    return lambda sp, w, xs, gp, alive, hessian: custom_prefill(sp, w, xs, gp, alive, hessian)
+
+
+@overload(new_work, inline="always")
+def _new_work(width, rows):
+    if isinstance(width, types.NoneType):
+        return lambda width, rows: None
+    return lambda width, rows: np.full((rows, width), np.nan)
 
 
 @njit(inline="always")

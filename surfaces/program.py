@@ -30,7 +30,11 @@ from . import expression as ex
 from .jit_cache import cached_njit, njit_unit
 
 HEAD = 10               # = kernels.HEAD: the program starts after the surface header
-MEMO = 5                # a work row starts with the memo (x, y, f, gx, gy) of the last point
+# A work row starts with a memo of three entries, each led by its point (x, y):
+G_AT = 0                # (x, y, f, gx, gy): where the run's next gradient is taken
+H_AT = 5                # (x, y, hxx, hxy, hyy): the Hessian there (Newton's methods)
+V_AT = 10               # (x, y, f): the run's new point, when its gradient is taken elsewhere (NAG)
+MEMO = 13
 
 # Opcodes. A binary operator comes in up to four forms: with the stack (``_S``, both operands
 # computed), or with a leaf right operand: a constant (``_C``), x (``_X``) or y (``_Y``); the
@@ -496,24 +500,34 @@ def hessian_at(sp, w, row, x, y):
     return value_grad_hess(sp, w, row, x, y)
 
 
-@_unit
-def value_grad_lanes(sp, w, xs, alive):
-    """Pass 1 at the point xs[k] of every live lane k at once, written to each lane's memo
-    (w[k, :MEMO]): the grid kernel's new points, where the loss check and the next gradient look.
+# ---------------------------------------------------------------- a block of runs at once
+#
+# The grid kernel asks for the new points of a whole block of runs at once: instruction by
+# instruction, each over all the lanes, so one dispatch serves 64 runs and the loops of the plain
+# arithmetic vectorise. The formulas are the scalar passes' own, so a run's numbers do not depend
+# on which pass computed them.
 
-    Instruction by instruction, each over all the lanes: one dispatch serves a block of runs, and
-    the loops of the plain arithmetic vectorise. (The formulas are the scalar pass's own.)"""
-    lanes = xs.shape[0]
-    idx = np.empty(lanes, np.int64)
+@_helper
+def _lanes(xs, mask):
+    """(indices of the lanes in ``mask``, their x, their y)."""
+    idx = np.empty(xs.shape[0], np.int64)
     m = 0
-    for k in range(lanes):
-        if alive[k]:
+    for k in range(xs.shape[0]):
+        if mask[k]:
             idx[m] = k
             m += 1
-    n = int(sp[1])
     px, py = np.empty(m), np.empty(m)
     for j in range(m):
         px[j], py[j] = xs[idx[j], 0], xs[idx[j], 1]
+    return idx[:m], px, py
+
+
+@_unit
+def value_grad_lanes(sp, w, xs, mask):
+    """Pass 1 at the point xs[k] of every lane k in ``mask``, into its memo entry G."""
+    idx, px, py = _lanes(xs, mask)
+    m = idx.shape[0]
+    n = int(sp[1])
     v, gx, gy = np.zeros(m), np.zeros(m), np.zeros(m)
     stack = np.empty((3 * (int(sp[2]) + 1), m))
     top = 0
@@ -538,6 +552,12 @@ def value_grad_lanes(sp, w, xs, alive):
         elif op == ADD_C:
             for j in range(m):
                 v[j] = v[j] + c
+        elif op == SUB_X:
+            for j in range(m):
+                v[j], gx[j] = v[j] - px[j], gx[j] - 1.0
+        elif op == SUB_Y:
+            for j in range(m):
+                v[j], gy[j] = v[j] - py[j], gy[j] - 1.0
         elif op == MUL_C:
             for j in range(m):
                 v[j], gx[j], gy[j] = v[j] * c, gx[j] * c, gy[j] * c
@@ -551,6 +571,11 @@ def value_grad_lanes(sp, w, xs, alive):
             for j in range(m):
                 d = 2.0 * v[j]
                 v[j], gx[j], gy[j] = v[j] * v[j], _times(gx[j], d), _times(gy[j], d)
+        elif op == POWI_C and c == 3.0:
+            for j in range(m):
+                p = v[j] * v[j]                          # _ipow(v, 2), as the scalar pass
+                d = 3.0 * p
+                v[j], gx[j], gy[j] = p * v[j], _times(gx[j], d), _times(gy[j], d)
         elif op < POW_S or op == NEG or op == MIN_S or op == MAX_S or op == FN_SQRT or op == FN_ABS \
                 or op == FN_SIGN or op == POWI_C:
             for j in range(m):
@@ -562,7 +587,180 @@ def value_grad_lanes(sp, w, xs, alive):
                 v[j], gx[j], gy[j] = _calling(op, c, a, ax, ay, v[j], gx[j], gy[j])
     for j in range(m):
         k = idx[j]
-        w[k, 0], w[k, 1], w[k, 2], w[k, 3], w[k, 4] = px[j], py[j], v[j], gx[j], gy[j]
+        w[k, G_AT], w[k, G_AT + 1], w[k, G_AT + 2], w[k, G_AT + 3], w[k, G_AT + 4] = px[j], py[j], v[j], gx[j], gy[j]
+
+
+@_unit
+def value_lanes(sp, w, xs, mask):
+    """The value alone at xs[k] of every lane k in ``mask``, into its memo entry V: the new points
+    of runs whose next gradient is taken elsewhere (a third of pass 1's arithmetic)."""
+    idx, px, py = _lanes(xs, mask)
+    m = idx.shape[0]
+    n = int(sp[1])
+    v = np.zeros(m)
+    stack = np.empty((int(sp[2]) + 1, m))
+    top = 0
+    for i in range(n):
+        op = int(sp[HEAD + i])
+        c = sp[HEAD + n + i]
+        if op == PUSH_C or op == PUSH_X or op == PUSH_Y:
+            for j in range(m):
+                stack[top, j] = v[j]
+                v[j] = c if op == PUSH_C else (px[j] if op == PUSH_X else py[j])
+            top += 1
+            continue
+        if _popping(op):
+            top -= 1
+        if op == ADD_S:
+            for j in range(m):
+                v[j] = stack[top, j] + v[j]
+        elif op == MUL_S:
+            for j in range(m):
+                v[j] = stack[top, j] * v[j]
+        elif op == ADD_C:
+            for j in range(m):
+                v[j] = v[j] + c
+        elif op == SUB_X:
+            for j in range(m):
+                v[j] = v[j] - px[j]
+        elif op == MUL_X:
+            for j in range(m):
+                v[j] = v[j] * px[j]
+        elif op == MUL_Y:
+            for j in range(m):
+                v[j] = v[j] * py[j]
+        elif op == POWI_C and c == 2.0:
+            for j in range(m):
+                v[j] = v[j] * v[j]
+        elif op == POWI_C and c == 3.0:
+            for j in range(m):
+                v[j] = (v[j] * v[j]) * v[j]
+        elif op < POW_S or op == NEG or op == MIN_S or op == MAX_S or op == FN_SQRT or op == FN_ABS \
+                or op == FN_SIGN or op == POWI_C:
+            for j in range(m):
+                a = stack[top, j] if _popping(op) else 0.0
+                v[j] = _simple(op, c, px[j], py[j], a, 0.0, 0.0, v[j], 0.0, 0.0)[0]
+        else:
+            for j in range(m):
+                a = stack[top, j] if _popping(op) else 0.0
+                v[j] = _calling(op, c, a, 0.0, 0.0, v[j], 0.0, 0.0)[0]
+    for j in range(m):
+        k = idx[j]
+        w[k, V_AT], w[k, V_AT + 1], w[k, V_AT + 2] = px[j], py[j], v[j]
+
+
+@_helper
+def _simple_hess(op, c, x, y, a, ax, ay, axx, axy, ayy, v, gx, gy, hxx, hxy, hyy):
+    """Pass 2's step for an instruction of the call-free variant (not a push): ``_value_grad_hess``'s
+    own formulas, for one lane of ``value_grad_hess_lanes``; (a, ...) is the popped operand."""
+    if op == ADD_C or op == MUL_C or op == DIV_C or op == RSUB_C or op == RDIV_C:
+        a = c
+    elif op == ADD_X or op == SUB_X or op == MUL_X or op == DIV_X or op == RSUB_X or op == RDIV_X:
+        a, ax = x, 1.0
+    elif op == ADD_Y or op == SUB_Y or op == MUL_Y or op == DIV_Y or op == RSUB_Y or op == RDIV_Y:
+        a, ay = y, 1.0
+    if op == ADD_S:
+        return a + v, ax + gx, ay + gy, axx + hxx, axy + hxy, ayy + hyy
+    if op == ADD_C or op == ADD_X or op == ADD_Y:
+        return v + a, gx + ax, gy + ay, hxx, hxy, hyy
+    if op == SUB_S or op == RSUB_C or op == RSUB_X or op == RSUB_Y:
+        return a - v, ax - gx, ay - gy, axx - hxx, axy - hxy, ayy - hyy
+    if op == SUB_X or op == SUB_Y:
+        return v - a, gx - ax, gy - ay, hxx, hxy, hyy
+    if op == MUL_S or op == MUL_C or op == MUL_X or op == MUL_Y:
+        return ((a * v if op == MUL_S else v * a), ax * v + a * gx, ay * v + a * gy,
+                axx * v + 2.0 * ax * gx + a * hxx, axy * v + ax * gy + ay * gx + a * hxy,
+                ayy * v + 2.0 * ay * gy + a * hyy)
+    if op == DIV_S or op == RDIV_C or op == RDIV_X or op == RDIV_Y:
+        q = a / v
+        qx, qy = (ax - q * gx) / v, (ay - q * gy) / v
+        return (q, qx, qy, (axx - 2.0 * qx * gx - q * hxx) / v, (axy - qx * gy - qy * gx - q * hxy) / v,
+                (ayy - 2.0 * qy * gy - q * hyy) / v)
+    if op == DIV_C or op == DIV_X or op == DIV_Y:
+        q = v / a
+        qx, qy = (gx - q * ax) / a, (gy - q * ay) / a
+        return q, qx, qy, (hxx - 2.0 * qx * ax) / a, (hxy - qx * ay - qy * ax) / a, (hyy - 2.0 * qy * ay) / a
+    if op == MIN_S or op == MAX_S:
+        if v != v or a != a:
+            return math.nan, math.nan, math.nan, math.nan, math.nan, math.nan
+        if (op == MIN_S) == (a < v):
+            return a, ax, ay, axx, axy, ayy
+        return v, gx, gy, hxx, hxy, hyy
+    if op == POWI_C:
+        p = _ipow(v, int(c) - 1)
+        f0, f1, f2 = (p * v if c > 0.0 else _ipow(v, int(c))), c * p, c * (c - 1.0) * _ipow(v, int(c) - 2)
+    elif op == NEG:
+        f0, f1, f2 = -v, -1.0, 0.0
+    elif op == FN_SQRT or op == FN_ABS or op == FN_SIGN:
+        f0, f1, f2 = _unary_call_free(op - FN0, v)
+    else:
+        f0 = f1 = f2 = math.nan
+    return (f0, _times(gx, f1), _times(gy, f1), _times(gx * gx, f2) + _times(hxx, f1),
+            _times(gx * gy, f2) + _times(hxy, f1), _times(gy * gy, f2) + _times(hyy, f1))
+
+
+@_unit
+def value_grad_hess_lanes(sp, w, xs, mask):
+    """Pass 2 at xs[k] of every lane k in ``mask``, into its memo entries G and H (Newton's
+    methods in a grid). A program that calls the maths library runs the scalar pass per lane."""
+    idx, px, py = _lanes(xs, mask)
+    m = idx.shape[0]
+    if sp[3] != 0.0:
+        for j in range(m):
+            k = idx[j]
+            f, fx, fy, fxx, fxy, fyy = value_grad_hess(sp, w, k, px[j], py[j])
+            w[k, G_AT], w[k, G_AT + 1], w[k, G_AT + 2], w[k, G_AT + 3], w[k, G_AT + 4] = px[j], py[j], f, fx, fy
+            w[k, H_AT], w[k, H_AT + 1], w[k, H_AT + 2], w[k, H_AT + 3], w[k, H_AT + 4] = px[j], py[j], fxx, fxy, fyy
+        return
+    n = int(sp[1])
+    v, gx, gy = np.zeros(m), np.zeros(m), np.zeros(m)
+    hxx, hxy, hyy = np.zeros(m), np.zeros(m), np.zeros(m)
+    stack = np.empty((6 * (int(sp[2]) + 1), m))
+    top = 0
+    for i in range(n):
+        op = int(sp[HEAD + i])
+        c = sp[HEAD + n + i]
+        if op == PUSH_C or op == PUSH_X or op == PUSH_Y:
+            for j in range(m):
+                stack[top, j], stack[top + 1, j], stack[top + 2, j] = v[j], gx[j], gy[j]
+                stack[top + 3, j], stack[top + 4, j], stack[top + 5, j] = hxx[j], hxy[j], hyy[j]
+                hxx[j] = hxy[j] = hyy[j] = 0.0
+                v[j], gx[j], gy[j] = _pushed(op, c, px[j], py[j])
+            top += 6
+            continue
+        if _popping(op):
+            top -= 6
+        if op == ADD_S:
+            for j in range(m):
+                v[j], gx[j], gy[j] = stack[top, j] + v[j], stack[top + 1, j] + gx[j], stack[top + 2, j] + gy[j]
+                hxx[j], hxy[j], hyy[j] = stack[top + 3, j] + hxx[j], stack[top + 4, j] + hxy[j], stack[top + 5, j] + hyy[j]
+        elif op == MUL_X or op == MUL_Y:
+            for j in range(m):
+                a, ax, ay = (px[j], 1.0, 0.0) if op == MUL_X else (py[j], 0.0, 1.0)
+                hxx[j], hxy[j], hyy[j] = (0.0 * v[j] + 2.0 * ax * gx[j] + a * hxx[j],
+                                          0.0 * v[j] + ax * gy[j] + ay * gx[j] + a * hxy[j],
+                                          0.0 * v[j] + 2.0 * ay * gy[j] + a * hyy[j])
+                v[j], gx[j], gy[j] = v[j] * a, ax * v[j] + a * gx[j], ay * v[j] + a * gy[j]
+        elif op == POWI_C and c == 2.0:
+            for j in range(m):
+                f1 = 2.0 * v[j]
+                hxx[j], hxy[j], hyy[j] = (_times(gx[j] * gx[j], 2.0) + _times(hxx[j], f1),
+                                          _times(gx[j] * gy[j], 2.0) + _times(hxy[j], f1),
+                                          _times(gy[j] * gy[j], 2.0) + _times(hyy[j], f1))
+                v[j], gx[j], gy[j] = v[j] * v[j], _times(gx[j], f1), _times(gy[j], f1)
+        else:
+            popped = _popping(op)
+            for j in range(m):
+                a = ax = ay = axx = axy = ayy = 0.0
+                if popped:
+                    a, ax, ay = stack[top, j], stack[top + 1, j], stack[top + 2, j]
+                    axx, axy, ayy = stack[top + 3, j], stack[top + 4, j], stack[top + 5, j]
+                v[j], gx[j], gy[j], hxx[j], hxy[j], hyy[j] = _simple_hess(
+                    op, c, px[j], py[j], a, ax, ay, axx, axy, ayy, v[j], gx[j], gy[j], hxx[j], hxy[j], hyy[j])
+    for j in range(m):
+        k = idx[j]
+        w[k, G_AT], w[k, G_AT + 1], w[k, G_AT + 2], w[k, G_AT + 3], w[k, G_AT + 4] = px[j], py[j], v[j], gx[j], gy[j]
+        w[k, H_AT], w[k, H_AT + 1], w[k, H_AT + 2], w[k, H_AT + 3], w[k, H_AT + 4] = px[j], py[j], hxx[j], hxy[j], hyy[j]
 
 
 @_unit

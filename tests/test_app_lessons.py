@@ -69,3 +69,56 @@ def test_presentation_mode_shows_the_figure_and_claim_without_the_controls():
     assert not at.exception
     assert specs(at) and at.success
     assert not [b for b in at.button if b.key in ("lesson_prev", "lesson_next")]
+
+
+# ---------- the lessons' tools on a function of one's own ----------
+
+def test_the_hessian_tool_reads_a_typed_function_from_the_link():
+    at = open_page("lessons", {"lesson": "critical_points", "own": "1", "expr": "x^2 - 3*y^2 + x*y",
+                               "domain": "-2,2,-2,2", "pt.x": "0", "pt.y": "0"})
+    assert not at.exception and not at.error
+    fig = specs(at)[0]
+    assert fig["layout"]["xaxis"]["range"][0] >= -2.5 and fig["layout"]["xaxis"]["range"][1] <= 2.5
+    text = _texts(at)
+    # H = [[2, 1], [1, -6]]: eigenvalues -6.12 and 2.12, a saddle at the origin
+    assert "-6.123" in text and "2.123" in text
+    assert r"H=\begin{pmatrix}2 & 1\\ 1 & -6\end{pmatrix}" in " ".join(m.value for m in at.get("latex"))
+    assert query_of(at)["own"] == "1" and query_of(at)["expr"] == "x^2 - 3*y^2 + x*y"
+
+
+def test_typing_a_function_into_the_hessian_tool_redraws_it():
+    at = open_page("lessons", {"lesson": "critical_points"})
+    at.toggle(key="w:own").set_value(True).run()
+    at.text_input(key="w:expr").set_value("exp(x) + y^4").run()
+    assert not at.exception and not at.error
+    assert query_of(at)["expr"] == "exp(x) + y^4"
+    assert "hess_kind" not in _texts(at)
+    at.text_input(key="w:expr").set_value("x^2 + import(y)").run()
+    assert not at.exception
+    assert any("import" in e.value for e in at.error)        # the refusal, next to the box
+
+
+def test_the_hessian_tool_says_where_a_typed_function_is_undefined():
+    at = open_page("lessons", {"lesson": "critical_points", "own": "1", "expr": "log(x) + y^2",
+                               "domain": "-1,3,-2,2", "pt.x": "-0.5", "pt.y": "0"})
+    assert not at.exception
+    from ui.strings_en import STRINGS
+    assert any(STRINGS["tool_undefined"] in w.value for w in at.warning)
+
+
+def test_the_convexity_tool_maps_a_typed_function():
+    at = open_page("lessons", {"lesson": "convexity", "own": "1", "expr": "x^4 - 2*x^2 + y^2", "domain": "-2,2,-2,2"})
+    assert not at.exception and not at.error
+    (fig,) = [f for f in specs(at) if len(f["layout"].get("images", [])) == 2]     # one panel: map + shade
+    title = fig["layout"]["annotations"][0]["text"]
+    # λ_min = 12x² − 4 < 0 for |x| < 0.577: 29 % of the box is not convex
+    assert "Your own function" in title and "PSD on 71 %" in title
+
+
+def test_a_refused_function_in_a_lesson_link_keeps_the_lessons_surface_with_a_note():
+    at = open_page("lessons", {"lesson": "critical_points", "own": "1", "expr": "__import__('os')"})
+    assert not at.exception
+    from ui.strings_en import STRINGS
+    warnings = " ".join(w.value for w in at.warning)
+    assert STRINGS["note_own_fallback"] in warnings and "__import__" not in warnings
+    assert "own" not in query_of(at)

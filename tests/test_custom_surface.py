@@ -187,12 +187,20 @@ def _assert_grid_is_run(oid, surface, starts, steps, hyper=None, tol=1e-6):
 
 
 @pytest.mark.parametrize("oid,hyper", [("sgd", {"lr": 0.01}), ("momentum", {"lr": 0.003}), ("adam", None),
-                                       ("rprop", None), ("newton", None), ("bfgs", None)])
+                                       ("rprop", None), ("newton", None), ("diag_newton", None), ("bfgs", None),
+                                       ("nag", {"lr": 0.003}), ("nag", {"lr": 0.003, "variant": "pytorch"})])
 def test_run_many_on_a_typed_surface_is_run_bit_for_bit(oid, hyper):
     s = surfaces.custom(BEALE, BEALE_DOMAIN)
     g = _assert_grid_is_run(oid, s, _grid_starts(BEALE_DOMAIN), 150, hyper)
     if oid in ("sgd", "momentum"):
         assert (g.status != 0).sum() >= 5 and (g.status == 0).sum() >= 5   # both kinds of start
+
+
+@pytest.mark.parametrize("oid,hyper", [("newton", {"damping": 0.5}), ("nag", {"lr": 0.01}), ("adam", {"lr": 0.05})])
+def test_run_many_is_run_bit_for_bit_on_a_function_that_calls_the_maths_library(oid, hyper):
+    """The block passes' other branch: programs with sin, exp, log run the one-point Hessian per lane."""
+    s = surfaces.custom("sin(3*x)*cos(2*y) + 0.1*(x^2 + y^2) + log(1 + exp(x))", (-3, 3, -3, 3))
+    _assert_grid_is_run(oid, s, _grid_starts(s.domain), 120, hyper)
 
 
 def test_run_many_through_undefined_regions_is_run_bit_for_bit():
@@ -387,7 +395,7 @@ _FRESH = itertools.count(1)
 def _compiled(oid) -> list:
     """What Numba holds for the dispatchers a typed run goes through: per dispatcher the number of
     compiled signatures and of its disk-cache hits and misses."""
-    dispatchers = [engine.trajectory_kernel(oid), engine.grid_kernel(oid), kernels.evaluate_many,
+    dispatchers = [engine.trajectory_kernel(oid, True), engine.grid_kernel(oid, True), kernels.evaluate_many,
                    program.evaluate_grid]
     return [(len(d.signatures), sum(d.stats.cache_hits.values()), sum(d.stats.cache_misses.values()))
             for d in dispatchers]

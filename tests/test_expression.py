@@ -211,3 +211,42 @@ def test_derivatives_where_part_of_the_rule_is_undefined(text, x, y, want):
     for k, w in enumerate(want):
         if w is not None:
             assert (np.isnan(got[k]) if np.isnan(w) else got[k] == w), (text, k, got)
+
+
+LANES_PROGRAMS = LEAF_FORMS + SMOOTH + ["abs(x) + 10*y^2", "(x + y)^3 - 3*x*y^3 + x^4", "-(x - 1)^2 / (y + 2)",
+                                        "min(x, y^2) - max(x*y, 1)", "1/x + log(x)", "sqrt(x) - y^-3"]
+
+
+@pytest.mark.parametrize("text", LANES_PROGRAMS)
+def test_the_block_passes_agree_bit_for_bit_with_the_one_point_passes(text):
+    """A grid computes a block of runs at once (value and gradient; the value alone; value, gradient
+    and Hessian): the numbers must be the one-point passes' own, undefined points included, and only
+    the lanes asked for are written."""
+    from surfaces import kernels
+    prog = pm.compile_tree(parse(text))
+    rng = np.random.default_rng(11)
+    xs = np.column_stack([rng.uniform(-2.0, 2.0, 64), rng.uniform(-2.0, 2.0, 64)])
+    xs[:4] = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [-1.0, -1.0]]       # zeros and negatives: NaN, inf
+    mask = rng.uniform(size=64) < 0.8
+    width = kernels.work_width(kernels.CUSTOM, prog)
+    with np.errstate(all="ignore"):
+        want = np.array([pm.hessian_at(prog, np.full((1, width), np.nan), 0, a, b) for a, b in xs])
+    one = np.full((1, width), np.nan)
+    want_vg = np.array([pm.value_grad(prog, one, 0, a, b) for a, b in xs])
+    G, H, V = pm.G_AT, pm.H_AT, pm.V_AT
+
+    w = np.full((64, width), np.nan)
+    pm.value_grad_lanes(prog, w, xs, mask)
+    assert np.array_equal(w[mask, G:G + 5], np.column_stack([xs[mask], want_vg[mask]]), equal_nan=True)
+    assert np.isnan(w[~mask, :pm.MEMO]).all()
+
+    w = np.full((64, width), np.nan)
+    pm.value_lanes(prog, w, xs, mask)
+    assert np.array_equal(w[mask, V:V + 3], np.column_stack([xs[mask], want_vg[mask, 0]]), equal_nan=True)
+    assert np.isnan(w[~mask, :pm.MEMO]).all() and np.isnan(w[:, G:G + 5]).all()
+
+    w = np.full((64, width), np.nan)
+    pm.value_grad_hess_lanes(prog, w, xs, mask)
+    assert np.array_equal(w[mask, G:G + 5], np.column_stack([xs[mask], want[mask, :3]]), equal_nan=True)
+    assert np.array_equal(w[mask, H:H + 5], np.column_stack([xs[mask], want[mask, 3:]]), equal_nan=True)
+    assert np.isnan(w[~mask, :pm.MEMO]).all()

@@ -142,3 +142,28 @@ def test_editing_adams_rule_recompiles_only_adams_kernels(tmp_path):
     assert {k for k in after if after[k] != _unit_dirs(tmp_path)[k]} == set(after)  # everything uses them
 
 
+
+
+def test_a_built_in_run_compiles_none_of_the_typed_surfaces_interpreter(tmp_path):
+    """A fresh start's first map waits only for built-in kernels, and those hold no interpreter: a
+    cold process that runs Adam on the valley compiles none of ``surfaces.program``'s passes (they
+    are compiled for the typed kernels only)."""
+    code = ("from optim_core import run\nfrom surfaces import program\n"
+            "run('adam', 'valley', (-5.0, -2.0), 5)\n"
+            "passes = [program.value_grad, program.value_grad_call_free, program.value_grad_hess,\n"
+            "          program.value_grad_lanes, program.value_lanes, program.value_grad_hess_lanes]\n"
+            "print(sum(len(p.signatures) for p in passes))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                         timeout=600, env={"PATH": "/usr/bin:/bin", "NUMBA_CACHE_DIR": str(tmp_path / "cache")})
+    assert out.stdout.strip() == "0", out.stdout + out.stderr
+
+
+def test_typed_and_built_in_surfaces_run_their_own_kernels():
+    s = surfaces.custom("x^2 + 3*y^2")
+    run("adam", s, (1.0, 1.0), 3)
+    run("adam", "valley", (1.0, 1.0), 3)
+    typed, built_in = engine.trajectory_kernel("adam", typed=True), engine.trajectory_kernel("adam")
+    assert typed is not built_in and typed.__name__ == "typed_trajectory_adam"
+    assert engine.grid_kernel("nag", typed=True).py_func.__globals__["GRAD_POINT"] is RULES["nag"].grad_point
+    assert engine.grid_kernel("newton", typed=True).py_func.__globals__["HESSIAN"] is True
+    assert engine.grid_kernel("adam").py_func.__globals__["HESSIAN"] is False

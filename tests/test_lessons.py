@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import surfaces
 from lab import compare, config, lessons
 from lab.lesson_book import text_en, text_zh
 
@@ -92,3 +93,28 @@ def test_previous_and_next_walk_the_course():
     assert lessons.neighbours(first)[0] == "" and lessons.neighbours(last)[1] == ""
     for a, b in zip(IDS, IDS[1:]):
         assert lessons.neighbours(a)[1] == b and lessons.neighbours(b)[0] == a
+
+
+# ---------- the tools' own function in the URL ----------
+
+def test_a_lessons_own_function_round_trips_through_the_url():
+    q = {"lesson": "critical_points", "own": "1", "expr": "x^2 - y^2", "domain": "-2,2,-1,1", "pt.x": "0.5"}
+    cfg, notes = lessons.decode(q)
+    assert notes == [] and cfg.own and cfg.expr == "x^2 - y^2" and cfg.domain == (-2.0, 2.0, -1.0, 1.0)
+    assert cfg.tool_surface().key == surfaces.custom("x^2 - y^2", (-2, 2, -1, 1)).key
+    assert lessons.decode(lessons.encode(cfg)) == (cfg, [])
+    # the point's range is the typed function's box
+    cfg, notes = lessons.decode({**q, "pt.y": "1.5"})
+    assert [n.key for n in notes] == ["pt.y"]
+
+
+def test_the_own_function_applies_only_to_the_lessons_with_a_tool():
+    cfg, notes = lessons.decode({"lesson": "momentum_valley", "own": "1", "expr": "x^2"})
+    assert cfg.tool_surface() is None and "own" not in lessons.encode(cfg)
+
+
+def test_a_refused_own_function_falls_back_with_a_note_that_does_not_echo_it():
+    cfg, notes = lessons.decode({"lesson": "convexity", "own": "1", "expr": "<script>x</script>"})
+    assert not cfg.own and cfg.tool_surface() is None
+    assert {n.problem for n in notes} >= {"own_fallback"}
+    assert all("<script" not in (n.detail or "") for n in notes)

@@ -10,10 +10,11 @@ import streamlit as st
 import surfaces
 from lab import seeds as seeds_lab
 from lab.compare import CompareConfig, panel_configs, run_panels
-from lab.config import TOL, PlaygroundConfig
+from lab.config import CUSTOM, TOL, PlaygroundConfig
 from lab.early_stop import stop_steps
 from lab.race import run_lanes
 from lab.warmup import Warmup, is_ready
+from optim_core.engine import typed_kind
 from viz.charts import band_figure, compare_loss_figure, curves_figure
 from viz.compare import compare_figure
 from viz.playground import playground_figure
@@ -27,11 +28,13 @@ def engine_warmup() -> Warmup:
     return Warmup().start()
 
 
-def ensure_kernels(optimizers, kinds=("trajectory",)) -> None:
-    """Wait until the ``kinds`` kernels of ``optimizers`` are compiled on disk (at once when they
-    are: every start after the first), with a spinner naming the wait. This process then only loads
-    them: compiling cold inside Streamlit's script thread was once seen to hang for good."""
+def ensure_kernels(optimizers, kinds=("trajectory",), typed: bool = False) -> None:
+    """Wait until the ``kinds`` kernels of ``optimizers`` (those for a ``typed`` surface, if it is
+    one) are compiled on disk (at once when they are: every start after the first), with a spinner
+    naming the wait. This process then only loads them: compiling cold inside Streamlit's script
+    thread was once seen to hang for good."""
     from ui.i18n import t
+    kinds = tuple(typed_kind(k) for k in kinds) if typed else kinds
     todo = [(oid, kind) for oid in dict.fromkeys(optimizers) for kind in kinds if not is_ready(oid, kind)]
     if todo:
         with st.spinner(t("warming"), show_time=True):
@@ -46,7 +49,7 @@ def surface(key: tuple):
 
 def race(cfg: PlaygroundConfig):
     """All lanes of ``cfg`` (cached by what they depend on)."""
-    ensure_kernels(cfg.optimizers)
+    ensure_kernels(cfg.optimizers, typed=cfg.surface == CUSTOM)
     return _race(cfg.run_key(), cfg)
 
 
@@ -77,7 +80,7 @@ def _main_figure(key: str, _surface, _runs, _labels, shown_step, arrows, inside,
 
 def seed_bands(cfg: PlaygroundConfig):
     """The runs over seeds of ``cfg`` (cached by what they depend on)."""
-    ensure_kernels(cfg.optimizers)
+    ensure_kernels(cfg.optimizers, typed=cfg.surface == CUSTOM)
     return _seed_bands(cfg.run_key(), cfg)
 
 
@@ -97,7 +100,8 @@ def _band_chart(key: str, _bands, _labels, f_min, _text):
 
 def compare_race(cc: CompareConfig):
     """Every panel of ``cc`` (cached by what they depend on)."""
-    ensure_kernels(oid for sub in panel_configs(cc) for oid in sub.optimizers)
+    for sub in panel_configs(cc):
+        ensure_kernels(sub.optimizers, typed=sub.surface == CUSTOM)
     return _compare_race(cc.run_key(), cc)
 
 

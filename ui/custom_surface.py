@@ -14,29 +14,32 @@ from .controls import setting
 from .i18n import t
 
 
-def _on_custom():
-    """A new function or box starts from its own start point."""
-    for key in ("w:x0", "w:y0"):
-        st.session_state.pop(key, None)
+def _on_custom(reset: tuple):
+    """A new function or box starts from its own start point (the settings ``reset``)."""
+    for key in reset:
+        st.session_state.pop("w:" + key, None)
     binding.new_run()
 
 
-def controls(sb) -> surfaces.CustomSurface:
+def controls(sb, reset: tuple = ("x0", "y0"), where: bool = True) -> surfaces.CustomSurface:
     """The typed function and its box, each with its refusal right under it, and the grammar (the
     function's LaTeX, gradient, Hessian and stationary points need the width of the main area:
-    ``sections.custom_details``, in the rules tab). Returns the surface."""
+    ``sections.custom_details``, in the rules tab, which ``where`` points to). A new function or
+    box resets the settings ``reset`` (the start point). Returns the surface."""
     ss = st.session_state
-    setting("expr", t("expr"), container=sb, help=t("expr_help"), on_change=_on_custom)
+    on_change = dict(on_change=_on_custom, args=(reset,))
+    setting("expr", t("expr"), container=sb, help=t("expr_help"), **on_change)
     problem = expression_problem(ss.get("w:expr", ""))
     if problem:
         sb.error(problem, icon="✖")
     sb.caption(t("expr_grammar", functions=", ".join(f"`{f}`" for f in FUNCTIONS + TWO_ARGUMENTS)))
-    setting("domain", t("domain"), container=sb, help=t("domain_help"), on_change=_on_custom)
+    setting("domain", t("domain"), container=sb, help=t("domain_help"), **on_change)
     try:
         Domain().take(ss.get("w:domain", ""))
     except ValueError:
         sb.error(t("note_domain"), icon="✖")
-    sb.caption(t("custom_where"))
+    if where:
+        sb.caption(t("custom_where"))
     return surfaces.custom(binding.value("expr"), binding.value("domain"))
 
 

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from lab import basins as basins_lab
+from lab.config import CUSTOM
 from lab import sweep as sweep_lab
 from viz.basins import basins_figure
 from viz.sweep import sweep_lines_figure, sweep_map_figure, tuning_figure
@@ -65,7 +66,7 @@ def _run(kind: str, cfg, optimizers, n_runs: int):
     a spinner once it takes longer than half a second (Streamlit's spinner waits that long before
     it shows), and a note while other sessions' grids go first."""
     from ui.i18n import t
-    ensure_kernels(optimizers, kinds=("grid",))
+    ensure_kernels(optimizers, kinds=("grid",), typed=cfg.base.surface == CUSTOM)
     waiting = st.empty()
     if heavy_gate().full:
         waiting.info(t("heavy_waiting"))

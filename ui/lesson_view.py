@@ -4,7 +4,6 @@ claim."""
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import partial
 
 import streamlit as st
 
@@ -12,7 +11,7 @@ from lab import compare, config, lessons, readouts
 from lab.compare import CompareConfig
 from optim_core.catalogue import OPTIMIZERS
 from viz.common import Panel
-from viz.lessons import convexity_figure, ema_figure, hessian_figure
+from viz.lessons import ema_figure
 
 from . import binding, cache, present
 from .controls import setting
@@ -88,42 +87,6 @@ def scene_figure(container, lesson, presenting: bool) -> None:
     container.plotly_chart(PrebuiltFigure(fig), key="lesson_scene", config=CHART)
 
 
-def _set_point(domain) -> None:
-    """``on_select`` of the Hessian map: the clicked point is read out."""
-    ss = st.session_state
-    try:
-        pt = ss["lesson_hessian"]["selection"]["points"][0]
-        x, y = float(pt["x"]), float(pt["y"])
-    except (KeyError, IndexError, TypeError, ValueError):
-        return
-    x0, x1, y0, y1 = domain
-    ss["w:pt.x"], ss["w:pt.y"] = round(min(max(x, x0), x1), 4), round(min(max(y, y0), y1), 4)
-
-
-def hessian_panel(container, lc, lesson, presenting: bool) -> None:
-    """Lesson 22's figure: pick a point (click or type); its Hessian's eigenvalues, eigen-directions
-    and classification."""
-    scene = lessons.base_scene(lesson)
-    surface = cache.surface(scene.surface_key)
-    r = readouts.hessian_readout(surface, *lc.point)
-    fig = hessian_figure(surface, r, text=figure_text(), present=presenting, bands=scene.bands)
-    container.plotly_chart(PrebuiltFigure(fig), key="lesson_hessian", on_select=partial(_set_point, surface.domain),
-                           selection_mode="points", config=CHART)
-    if not presenting:
-        cols = st.columns([1, 1, 3], vertical_alignment="bottom")
-        setting("pt.x", t("hess_point_x"), container=cols[0], widget="input", format="%.4f")
-        setting("pt.y", t("hess_point_y"), container=cols[1], widget="input", format="%.4f")
-        cols[2].caption(t("hess_pick_hint"))
-    kind = t("hess_kind_" + r.kind) if r.stationary else t("hess_not_stationary", kind=t("hess_kind_" + r.kind))
-    (v1, v2), vec = r.eigenvalues, r.eigenvectors
-    st.markdown(t("hess_readout", x=present.fmt_num(r.point[0], 4), y=present.fmt_num(r.point[1], 4),
-                  gn=present.fmt_num(float((r.grad[0] ** 2 + r.grad[1] ** 2) ** 0.5), 3),
-                  l1=present.fmt_num(v1, 4), l2=present.fmt_num(v2, 4), kind=kind))
-    st.latex(rf"H=\begin{{pmatrix}}{r.hessian[0, 0]:.4g} & {r.hessian[0, 1]:.4g}\\ {r.hessian[1, 0]:.4g} & "
-             rf"{r.hessian[1, 1]:.4g}\end{{pmatrix}},\quad v_1=({vec[0, 0]:.3f},{vec[1, 0]:.3f}),\;"
-             rf"v_2=({vec[0, 1]:.3f},{vec[1, 1]:.3f})")
-
-
 def ema_panel(container, lc, presenting: bool) -> None:
     """Lesson 17's chart: a constant signal, its raw and bias-corrected EMA, for the chosen β."""
     if not presenting:
@@ -132,27 +95,6 @@ def ema_panel(container, lc, presenting: bool) -> None:
     raw, corrected = readouts.ema_series([1.0] * steps, lc.ema_beta)
     container.plotly_chart(PrebuiltFigure(ema_figure(raw, corrected, lc.ema_beta, text=figure_text(),
                                                      present=presenting)), key="lesson_ema", config=CHART)
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def _convexity(surface_keys: tuple):
-    out = []
-    for key in surface_keys:
-        surface = cache.surface(key)
-        _, _, lam, share = readouts.convex_share(surface, n=81)
-        out.append((key, lam, share))
-    return out
-
-
-def convexity_panel(container, lesson, presenting: bool) -> None:
-    """Lesson 37's figure: each panel's surface with where its Hessian is not positive semi-definite."""
-    from .i18n import surface_name
-    scene = lesson.scene
-    configs = compare.panel_configs(scene) if isinstance(scene, CompareConfig) else [scene]
-    keys = tuple(dict.fromkeys(c.surface_key for c in configs))
-    panels = [(surface_name(key[0]), cache.surface(key), lam, share) for key, lam, share in _convexity(keys)]
-    container.plotly_chart(PrebuiltFigure(convexity_figure(panels, text=figure_text(), present=presenting)),
-                           key="lesson_convexity", config=CHART)
 
 
 # ------------------------------------------------------------------ the words

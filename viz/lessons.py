@@ -81,7 +81,8 @@ def hessian_figure(surface, readout, *, text=None, present=False, bands=14, heig
 
 def _shade_png(lam: np.ndarray) -> str:
     """An RGBA PNG (row 0 at the bottom of the map) shading where the smallest eigenvalue is < 0."""
-    tol = 1e-12 * max(1.0, float(np.abs(lam).max()))
+    defined = np.isfinite(lam)       # undefined points: the map's own hatching shows them
+    tol = 1e-12 * max(1.0, float(np.abs(lam[defined]).max()) if defined.any() else 1.0)
     rgba = np.zeros(lam.shape + (4,), dtype=np.uint8)
     rgba[lam < -tol] = (*NOT_CONVEX, ALPHA)
     buf = io.BytesIO()
@@ -105,7 +106,7 @@ def convexity_figure(panels, *, text=None, present=False, bands=14, height=None)
         images.append(layout_image(surface, xa, ya, bands=bands))
         images.append({"source": _shade_png(lam), "xref": xa, "yref": ya, "x": x0, "y": y1, "sizex": x1 - x0,
                        "sizey": y1 - y0, "sizing": "stretch", "layer": "below"})
-        annotations.append({"text": f"<b>{title}</b><br>" + T["convex_share"].replace("{pct}", f"{100 * share:.0f}"),
+        annotations.append({"text": f"<b>{title}</b><br>" + T["convex_share"].replace("{pct}", f"{100 * share:.0f}" if share == share else "–"),
                             "xref": f"{xa} domain", "yref": f"{ya} domain", "x": 0.5, "y": 1.0, "yanchor": "bottom",
                             "showarrow": False, "font": {"size": sty.font - 1}})
         data += _markers(surface, xa, ya, sty, T)

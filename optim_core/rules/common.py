@@ -86,10 +86,22 @@ def implied_step(x0, y0, x1, y1, gx, gy):
     return ex, ey
 
 
+@njit(inline="always")
+def same_point(hp, s, x, y):
+    """Where most rules take their next gradient: at the point θ_t itself."""
+    return x, y
+
+
 class Rule(NamedTuple):
     """An optimizer as the kernels see it: its step, and the NamedTuple types of its
-    hyperparameters (fields = the catalogue's names, in order) and of its state."""
+    hyperparameters (fields = the catalogue's names, in order) and of its state.
+
+    ``grad_point(hp, s, x, y)``: where the rule will take its next gradient, from θ_t and its state
+    (None: at θ_t); ``hessian``: the rule asks for the Hessian there. A grid on a typed surface
+    computes both for a whole block of runs in one pass (``surfaces.kernels.custom_prefill``)."""
     step: object
     Hyper: type
     State: type
     module: str                # the source file of the rule: its kernels' cache depends on it
+    grad_point: object = None
+    hessian: bool = False

@@ -22,6 +22,13 @@ class NAGState(NamedTuple):
 
 
 @njit(inline="always")
+def lookahead(hp, s, x, y):
+    """Where NAG takes its gradient: θ − μ v in the notes' form, θ itself in torch's."""
+    ahead = hp.momentum if int(hp.variant) == NOTES else 0.0
+    return x - ahead * s.velocity_x, y - ahead * s.velocity_y
+
+
+@njit(inline="always")
 def nag(hp, s, x, y, t, lr, orc, u):
     """Nesterov accelerated gradient (Nesterov 1983; Sutskever et al. 2013).
 
@@ -29,8 +36,8 @@ def nag(hp, s, x, y, t, lr, orc, u):
     pytorch: b_1 = g_1, b_t = μ b_{t-1} + g_t,  θ_t = θ_{t-1} − η (g_t + μ b_t)
     """
     mu, notes = hp.momentum, int(hp.variant) == NOTES
-    ahead = mu if notes else 0.0
-    gx, gy = grad(orc, x - ahead * s.velocity_x, y - ahead * s.velocity_y)
+    ax, ay = lookahead(hp, s, x, y)
+    gx, gy = grad(orc, ax, ay)
     if notes:
         vx = mu * s.velocity_x + lr * gx
         vy = mu * s.velocity_y + lr * gy
@@ -54,4 +61,4 @@ def lookahead_offsets(hyper: dict, velocity) -> np.ndarray | None:
     return -float(hyper["momentum"]) * np.vstack([np.zeros((1, 2)), v])
 
 
-RULES = {"nag": Rule(nag, NAGHyper, NAGState, __file__)}
+RULES = {"nag": Rule(nag, NAGHyper, NAGState, __file__, grad_point=lookahead)}

@@ -45,5 +45,5 @@ def diag_newton(hp, s, x, y, t, lr, orc, u):
     return x1, y1, s, report(x1, y1, gx, gy, lr / dx, lr / dy)
 
 
-RULES = {"newton": Rule(newton, NewtonHyper, NewtonState, __file__),
-         "diag_newton": Rule(diag_newton, NewtonHyper, NewtonState, __file__)}
+RULES = {"newton": Rule(newton, NewtonHyper, NewtonState, __file__, hessian=True),
+         "diag_newton": Rule(diag_newton, NewtonHyper, NewtonState, __file__, hessian=True)}
