@@ -741,13 +741,42 @@ def value_grad_hess_lanes(sp, w, xs, mask):
                                           0.0 * v[j] + ax * gy[j] + ay * gx[j] + a * hxy[j],
                                           0.0 * v[j] + 2.0 * ay * gy[j] + a * hyy[j])
                 v[j], gx[j], gy[j] = v[j] * a, ax * v[j] + a * gx[j], ay * v[j] + a * gy[j]
-        elif op == POWI_C and c == 2.0:
+        elif op == ADD_C:
             for j in range(m):
-                f1 = 2.0 * v[j]
-                hxx[j], hxy[j], hyy[j] = (_times(gx[j] * gx[j], 2.0) + _times(hxx[j], f1),
-                                          _times(gx[j] * gy[j], 2.0) + _times(hxy[j], f1),
-                                          _times(gy[j] * gy[j], 2.0) + _times(hyy[j], f1))
-                v[j], gx[j], gy[j] = v[j] * v[j], _times(gx[j], f1), _times(gy[j], f1)
+                v[j], gx[j], gy[j] = v[j] + c, gx[j] + 0.0, gy[j] + 0.0
+        elif op == SUB_X:
+            for j in range(m):
+                v[j], gx[j], gy[j] = v[j] - px[j], gx[j] - 1.0, gy[j] - 0.0
+        elif op == SUB_Y:
+            for j in range(m):
+                v[j], gx[j], gy[j] = v[j] - py[j], gx[j] - 0.0, gy[j] - 1.0
+        elif op == MUL_C:
+            for j in range(m):
+                hxx[j], hxy[j], hyy[j] = (0.0 * v[j] + 2.0 * 0.0 * gx[j] + c * hxx[j],
+                                          0.0 * v[j] + 0.0 * gy[j] + 0.0 * gx[j] + c * hxy[j],
+                                          0.0 * v[j] + 2.0 * 0.0 * gy[j] + c * hyy[j])
+                v[j], gx[j], gy[j] = v[j] * c, 0.0 * v[j] + c * gx[j], 0.0 * v[j] + c * gy[j]
+        elif op == POWI_C and (c == 2.0 or c == 3.0):
+            # _ipow(v, 1 or 2) and _ipow(v, 0 or 1) as products, _times as selects: no calls in the
+            # loop, so it vectorises (the numbers are the general case's)
+            for j in range(m):
+                p = v[j] if c == 2.0 else v[j] * v[j]
+                f0, f1, f2 = p * v[j], c * p, c * (c - 1.0) * (1.0 if c == 2.0 else v[j])
+                gx2, gxy, gy2 = gx[j] * gx[j], gx[j] * gy[j], gy[j] * gy[j]
+                hxx[j], hxy[j], hyy[j] = ((0.0 if gx2 == 0.0 else gx2 * f2) + (0.0 if hxx[j] == 0.0 else hxx[j] * f1),
+                                          (0.0 if gxy == 0.0 else gxy * f2) + (0.0 if hxy[j] == 0.0 else hxy[j] * f1),
+                                          (0.0 if gy2 == 0.0 else gy2 * f2) + (0.0 if hyy[j] == 0.0 else hyy[j] * f1))
+                gx[j], gy[j] = (0.0 if gx[j] == 0.0 else gx[j] * f1), (0.0 if gy[j] == 0.0 else gy[j] * f1)
+                v[j] = f0
+        elif op == POWI_C:
+            n1 = int(c)
+            for j in range(m):
+                p = _ipow(v[j], n1 - 1)
+                f0, f1, f2 = (p * v[j] if c > 0.0 else _ipow(v[j], n1)), c * p, c * (c - 1.0) * _ipow(v[j], n1 - 2)
+                hxx[j], hxy[j], hyy[j] = (_times(gx[j] * gx[j], f2) + _times(hxx[j], f1),
+                                          _times(gx[j] * gy[j], f2) + _times(hxy[j], f1),
+                                          _times(gy[j] * gy[j], f2) + _times(hyy[j], f1))
+                v[j], gx[j], gy[j] = f0, _times(gx[j], f1), _times(gy[j], f1)
         else:
             popped = _popping(op)
             for j in range(m):
