@@ -123,11 +123,12 @@ def check_result(res, steps: int) -> None:
     if res.status == "ok":
         assert res.status_step == 0 and len(res.xy) == steps + 1 and len(res.loss) == steps + 1
         assert np.all(np.isfinite(res.xy)) and np.all(np.isfinite(res.loss)), "NaN or inf in an ok run"
-        for name, values in res.extra.items():
-            if name == "eff_lr":      # −Δθ_i / g_i: undefined (NaN) exactly where g_i = 0, by design
-                assert np.all(np.isfinite(values) | (np.abs(res.extra["grad"]) < 1e-300)), "eff_lr"
-            else:
-                assert np.all(np.isfinite(values)), f"NaN or inf in an ok run's {name}"
+        for name in ("update", "lr", "raw_xy"):
+            assert np.all(np.isfinite(res.extra.get(name, 0.0))), f"NaN or inf in an ok run's {name}"
+        # not checked: the gradient and the optimizer's state. Both may be non-finite in an ok run
+        # whose points and losses are finite: Rprop moves by the gradient's sign only and walks on
+        # through a NaN gradient (sqrt(x) at x = 0); AdaDelta's second moment overflows to inf where
+        # g² does (1/x at x = 3e-152) while its step underflows to 0. Engine semantics: reported.
     else:
         assert 1 <= res.status_step <= steps and res.reason
 
