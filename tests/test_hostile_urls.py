@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 import surfaces
 from lab import basins, compare, config, lessons, reference, sweep
-from lab.fields import IGNORED_KEYS, MAX_VALUE_CHARS, Schema, safe_key
+from lab.fields import IGNORED_KEYS, MAX_VALUE_CHARS, Schema, lookup, safe_key
 from lab.race import lane_hyper, run_options
 from optim_core import run
 from optim_core.api import MAX_STEPS
@@ -296,3 +296,34 @@ def test_a_number_with_more_digits_than_the_url_writes_reads_back_as_written():
     assert cc.settings[0][1]["weight_decay"] == 6.31378509e-118 and cc.base.hyper["adam"]["lr"] == 0.01234567890
     back, _ = compare.decode(compare.encode(cc))
     assert back == cc
+
+
+# ---------------------------------------------------------------- forged widget values
+
+WIDGET_VALUES = st.one_of(VALUES, st.floats(), st.integers(), st.booleans(), st.none(),
+                          st.lists(st.one_of(st.text(max_size=10), st.floats(), st.integers()), max_size=5),
+                          st.dictionaries(st.text(max_size=5), st.integers(), max_size=3))
+
+
+@FUZZ
+@given(st.sampled_from(sorted({("playground", k) for k in PLAYGROUND_KEYS} | {("compare", k) for k in COMPARE_KEYS}
+                              | {("sweep", k) for k in SWEEP_KEYS} | {("basins", k) for k in BASINS_KEYS})),
+       WIDGET_VALUES)
+def test_a_forged_widget_value_takes_the_default_or_a_valid_value(page_key, w):
+    # a client that speaks Streamlit's protocol can send any value for a widget: ui.binding reads
+    # it through Field.from_widget, which must never raise nor let an invalid value through
+    page, key = page_key
+    schema = {"playground": config.PLAYGROUND, "compare": compare.COMPARE, "sweep": sweep.SWEEP,
+              "basins": basins.BASINS}[page]
+    cfg = schema.defaults()
+    rows = {}
+
+    def value_of(f, v):
+        rows[f.key] = (f, dict(v))
+        return lookup(cfg, f.attr)
+    schema.walk(value_of)
+    if key not in rows:
+        return                        # a row of another scene (another surface, optimizer, mode)
+    f, v = rows[key]
+    value = f.from_widget(w, v)
+    assert value == f.default or f.kind.accepts(value), (key, w, value)
