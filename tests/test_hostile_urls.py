@@ -34,7 +34,7 @@ from optim_core.api import MAX_STEPS
 from optim_core.catalogue import OPTIMIZERS
 from optim_core.schedules import KINDS as SCHEDULE_KINDS
 from ui.i18n import CATALOGUES
-from ui.present import note_lines
+from ui.present import MAX_NOTE_LINES, note_lines
 
 # ---------------------------------------------------------------- hostile values
 
@@ -327,3 +327,13 @@ def test_a_forged_widget_value_takes_the_default_or_a_valid_value(page_key, w):
     f, v = rows[key]
     value = f.from_widget(w, v)
     assert value == f.default or f.kind.accepts(value), (key, w, value)
+
+
+def test_a_link_with_thousands_of_junk_keys_draws_a_short_note():
+    query = {f"junk{i}": ["1"] for i in range(3000)} | {f"<{i}>": ["1"] for i in range(3000)} | {"steps": ["0"]}
+    cfg, notes = check_decoded(config.PLAYGROUND, query)
+    lines = note_lines(notes)
+    assert len(notes) == 6001 and len(lines) == MAX_NOTE_LINES + 1
+    assert lines[:2] == ["`steps`: out of range", "`junk0`: unknown parameter"]
+    assert lines[-1] == f"… and {1 + 3000 + 1 - MAX_NOTE_LINES} more"      # steps, junk*, one "…"
+    assert sum(line.startswith("`…`") for line in lines) <= 1          # the same line once
