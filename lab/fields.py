@@ -73,6 +73,8 @@ def parse_number(raw: str, lo: float, hi: float, integer: bool = False):
         raise BadValue("not_number") from None
     if not math.isfinite(v):
         raise BadValue("not_number")
+    if not integer:     # only what the URL can carry (``fmt``), so that a pasted link reads back as written
+        v = float(fmt(v))
     if not lo <= v <= hi:
         raise BadValue("out_of_range")
     if integer:

@@ -144,6 +144,14 @@ def _check_float(name, v, lo, hi) -> float:
     return float(v)
 
 
+def _check_names(what: str, d) -> None:
+    """Every key of the dict ``d`` is a name (a str): the checks after this sort and compare them,
+    and pass them on as keyword arguments."""
+    for k in d if isinstance(d, dict) else ():
+        if not isinstance(k, str):
+            raise ValueError(f"{what} has the key {k!r}; its keys must be names (str)")
+
+
 def _common(optimizer, surface, steps, hyper, schedule, surface_params, grad_noise, batch_size,
             underflow, max_steps):
     """Validate everything run and run_many share; returns the kernels' arguments."""
@@ -151,6 +159,8 @@ def _common(optimizer, surface, steps, hyper, schedule, surface_params, grad_noi
     resolved = resolve_hyper(spec, hyper)
     if surface_params is not None and not isinstance(surface_params, dict):
         raise ValueError(f"surface_params must be a dict, not {surface_params!r}")
+    _check_names("surface_params", surface_params)
+    _check_names("schedule", schedule)
     if isinstance(surface, surfaces.Surface):     # e.g. surfaces.custom(...): parameters are fixed
         if surface_params:
             raise ValueError(f"surface_params={surface_params!r}: a Surface object has its parameters "
@@ -211,6 +221,10 @@ def run(optimizer, surface, start, steps, hyper=None, *, schedule=None, surface_
     diag = np.empty((steps, len(engine.DIAG_COLUMNS)))
     kernel = engine.trajectory_kernel(spec.id, problem.work_width is not None)
     k, status, status_step, reason = kernel(problem, hp[:len(spec.hyper)], x0, steps, seed, xy, loss, diag, raw)
+    if not math.isfinite(loss[0]):
+        # undefined at the start (a typed log(x) at x <= 0): the kernels check each step's loss,
+        # not the start's, so the run would be "ok" with a NaN or inf as its first loss
+        k, status, status_step, reason = 0, engine.DIVERGED, 1, engine.R_NONFINITE
     extra = {name: diag[:k, cols] for name, cols in _extra_columns(spec).items()}
     if "raw_xy" in spec.diagnostics:
         extra["raw_xy"] = raw[:k + 1]
@@ -271,7 +285,11 @@ def run_many(optimizer, surface, starts, steps, hyper=None, *, hyper_grid=None, 
         if h.is_choice:
             raise ValueError(f"{spec.id}: {name} is a variant and cannot vary in hyper_grid; "
                              f"run one grid per variant")
-        arr = np.asarray(values, dtype=np.float64).ravel()
+        try:
+            arr = np.asarray(values, dtype=np.float64).ravel()
+        except (TypeError, ValueError):
+            raise ValueError(f"{spec.id}: hyper_grid {name}={values!r:.60} is not a list of numbers; "
+                             f"allowed range is [{h.min:g}, {h.max:g}]") from None
         bad = ~((arr >= h.min) & (arr <= h.max))
         if h.integer:
             bad |= arr != np.round(arr)
@@ -324,7 +342,22 @@ def run_many(optimizer, surface, starts, steps, hyper=None, *, hyper_grid=None, 
     out = GridResult(final_xy, final_loss, status, tol_steps, loss_mean, settled)
     if paths:
         out.xy, out.loss = _paths(spec, problem, hps, starts_arr, seeds_arr, steps)
+    _stop_undefined_starts(out, surf, starts_arr)
     return out
+
+
+def _stop_undefined_starts(out: GridResult, surf, starts: np.ndarray) -> None:
+    """Runs whose start has no finite loss diverged at step 1 without moving, as ``run`` reports
+    them (the grid kernel checks each step's loss, not the start's)."""
+    f0 = np.asarray(surf.value(starts[:, 0], starts[:, 1]), dtype=np.float64).reshape(-1)
+    bad = ~np.isfinite(f0)
+    if not bad.any():
+        return
+    out.status[bad] = engine.DIVERGED
+    out.final_xy[bad], out.final_loss[bad] = starts[bad], f0[bad]
+    out.steps_to_tol[bad], out.loss_mean[bad], out.settled_step[bad] = -1, math.inf, 1
+    if out.xy is not None:
+        out.xy[bad, 1:], out.loss[bad, 1:] = math.nan, math.nan
 
 
 MAX_PATH_POINTS = 4_000_000      # run_many(paths=True): 96 MB of paths and losses

@@ -53,9 +53,16 @@ def caption(cfg, lanes: list[Lane]) -> list[str]:
     return lines
 
 
+MAX_NOTE_LINES = 12      # a link with thousands of junk keys must not draw thousands of lines
+
+
 def note_lines(notes: list[Note]) -> list[str]:
-    """One line per URL note: the (sanitised) parameter name and the problem, never the value."""
-    return [f"`{n.key}`: {problem_text(n)}" for n in notes]
+    """One line per URL note: the (sanitised) parameter name and the problem, never the value;
+    the same line once, and at most MAX_NOTE_LINES of them, then how many more there were."""
+    lines = list(dict.fromkeys(f"`{n.key}`: {problem_text(n)}" for n in notes))
+    if len(lines) > MAX_NOTE_LINES:
+        return lines[:MAX_NOTE_LINES] + [t("notes_more", n=len(lines) - MAX_NOTE_LINES)]
+    return lines
 
 
 def problem_text(n: Note) -> str:

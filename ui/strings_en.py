@@ -51,6 +51,7 @@ STRINGS = {
     "tol": "tolerance for “steps to reach”",
     # notes
     "notes_title": "Some values in the link were not used; their defaults apply instead:",
+    "notes_more": "… and {n} more",
     "note_unknown_key": "unknown parameter",
     "note_unknown_value": "unknown value",
     "note_not_number": "not a valid number",

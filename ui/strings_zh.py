@@ -51,6 +51,7 @@ STRINGS = {
     "tol": "“达到所需步数”的容差",
     # notes
     "notes_title": "链接中的部分值未被采用，已改用默认值：",
+    "notes_more": "……另有 {n} 项",
     "note_unknown_key": "未知参数",
     "note_unknown_value": "未知取值",
     "note_not_number": "不是有效数字",
