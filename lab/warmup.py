@@ -63,6 +63,7 @@ class Warmup:
         self._queue: list = []               # (priority, order, kernel)
         self._order = itertools.count()
         self._pending: set = set()           # queued or compiling
+        self._compiling: set = set()         # taken by a worker (never by two: a kernel queued twice)
         self._failed: dict = {}
         self._threads: list = []
 
@@ -113,7 +114,10 @@ class Warmup:
             while True:
                 while self._queue:
                     _, _, k = heapq.heappop(self._queue)
+                    if k in self._compiling:         # its other copy in the queue: a worker has it
+                        continue
                     if k in self._pending and not is_ready(*k):
+                        self._compiling.add(k)
                         return k
                     self._pending.discard(k)
                 if not self._cv.wait(wait):
@@ -143,6 +147,7 @@ class Warmup:
                     self._failed[k] = str(e)
             with self._cv:
                 self._pending.discard(k)
+                self._compiling.discard(k)
                 self._cv.notify_all()
 
 
