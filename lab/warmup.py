@@ -11,6 +11,7 @@ the app's own process only ever loads kernels that a worker has finished (``Warm
 from __future__ import annotations
 
 import argparse
+import hashlib
 import heapq
 import itertools
 import os
@@ -26,6 +27,7 @@ from optim_core import OPTIMIZERS, run, run_many
 from optim_core.engine import KINDS, ready_marker
 
 ROOT = Path(__file__).resolve().parents[1]
+CHECKOUT_TAG = hashlib.sha256(str(ROOT).encode()).hexdigest()[:8]
 
 
 def all_kernels() -> list:
@@ -44,13 +46,21 @@ def compile_kernel(optimizer: str, kind: str) -> None:
         run(optimizer, surface, (-2.0, -1.0), 2)
     else:
         run_many(optimizer, surface, [[-2.0, -1.0]], 2)
-    marker = ready_marker(optimizer, kind)
-    marker.parent.mkdir(parents=True, exist_ok=True)
-    marker.touch()
+    done = marker(optimizer, kind)
+    done.parent.mkdir(parents=True, exist_ok=True)
+    done.touch()
+
+
+def marker(optimizer: str, kind: str) -> Path:
+    """``engine.ready_marker`` for this checkout: Numba files a compiled function under the absolute
+    path of its source, so a cache shared by two checkouts holds each one's code apart, and a kernel
+    ready for one is not ready for the other."""
+    m = ready_marker(optimizer, kind)
+    return m.with_name(f"{m.stem}.{CHECKOUT_TAG}{m.suffix}")
 
 
 def is_ready(optimizer: str, kind: str) -> bool:
-    return ready_marker(optimizer, kind).exists()
+    return marker(optimizer, kind).exists()
 
 
 class Warmup:

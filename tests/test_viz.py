@@ -353,3 +353,31 @@ def test_asgd_reports_its_average_and_the_plain_sgd_iterate_behind_it():
     noisy = {"grad_noise": 0.5, "seed": 3}                                # with noise: SGD's own run, same seed
     np.testing.assert_array_equal(run("asgd", "valley", s.start, 80, {"lr": lr}, **noisy).extra["raw_xy"],
                                   run("sgd", "valley", s.start, 80, {"lr": lr}, **noisy).xy)
+
+
+def test_the_convexity_map_shades_the_not_psd_region_into_its_one_image():
+    """plotly.js draws only one of two layout images in the same place, so the shade is composited
+    into the map's own image: one image per panel, tinted exactly where λ_min < 0."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    import surfaces
+    from lab import readouts
+    from viz.background import layout_image
+    from viz.lessons import convexity_figure
+
+    s = surfaces.custom("x^4 - 2*x^2 + y^2", (-2, 2, -2, 2))
+    _, _, lam, share = readouts.convex_share(s, n=81)
+    fig = convexity_figure([("mine", s, lam, share)])
+    (img,) = fig["layout"]["images"]
+
+    def pixels(uri):
+        return np.asarray(Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))).convert("RGB"), float)
+    shaded, plain = pixels(img["source"]), pixels(layout_image(s)["source"])
+    h, w, _ = shaded.shape
+    changed = np.abs(shaded - plain).sum(axis=2) > 3
+    # λ_min < 0 exactly where |x| < 1/√3: the middle column is tinted, the edges are not
+    assert changed[:, w // 2].all() and not changed[:, 2].any() and not changed[:, w - 3].any()
+    assert shaded[h // 2, w // 2, 0] > shaded[h // 2, w // 2, 2]            # towards red

@@ -79,15 +79,25 @@ def hessian_figure(surface, readout, *, text=None, present=False, bands=14, heig
     return {"data": data, "layout": layout}
 
 
-def _shade_png(lam: np.ndarray) -> str:
-    """An RGBA PNG (row 0 at the bottom of the map) shading where the smallest eigenvalue is < 0."""
+def _shade(lam: np.ndarray) -> Image.Image:
+    """An RGBA image (row 0 at the bottom of the map) shading where the smallest eigenvalue is < 0."""
     defined = np.isfinite(lam)       # undefined points: the map's own hatching shows them
     tol = 1e-12 * max(1.0, float(np.abs(lam[defined]).max()) if defined.any() else 1.0)
     rgba = np.zeros(lam.shape + (4,), dtype=np.uint8)
     rgba[lam < -tol] = (*NOT_CONVEX, ALPHA)
+    return Image.fromarray(np.flipud(rgba), "RGBA")
+
+
+def shaded_map_image(surface, lam, xa="x", ya="y", bands=14) -> dict:
+    """The surface's map image with the not-PSD region shaded in, as one layout image: plotly.js
+    draws only one of two layout images with the same place and size (its images are keyed by
+    position), so the shade cannot be a second image on top."""
+    img = layout_image(surface, xa, ya, bands=bands)
+    base = Image.open(io.BytesIO(base64.b64decode(img["source"].split(",", 1)[1]))).convert("RGBA")
+    shaded = Image.alpha_composite(base, _shade(lam).resize(base.size, Image.NEAREST))
     buf = io.BytesIO()
-    Image.fromarray(np.flipud(rgba), "RGBA").save(buf, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    shaded.save(buf, format="PNG")
+    return {**img, "source": "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")}
 
 
 def convexity_figure(panels, *, text=None, present=False, bands=14, height=None) -> dict:
@@ -102,10 +112,7 @@ def convexity_figure(panels, *, text=None, present=False, bands=14, height=None)
         xa, ya = ("x", "y") if p == 0 else (f"x{p + 1}", f"y{p + 1}")
         axes.update(map_axes(surface, xdom=(p * (width + gap), p * (width + gap) + width), ydom=(0.0, 1.0),
                              xa=xa, ya=ya, T=T, sty=sty))
-        x0, x1, y0, y1 = surface.domain
-        images.append(layout_image(surface, xa, ya, bands=bands))
-        images.append({"source": _shade_png(lam), "xref": xa, "yref": ya, "x": x0, "y": y1, "sizex": x1 - x0,
-                       "sizey": y1 - y0, "sizing": "stretch", "layer": "below"})
+        images.append(shaded_map_image(surface, lam, xa, ya, bands=bands))
         annotations.append({"text": f"<b>{title}</b><br>" + T["convex_share"].replace("{pct}", f"{100 * share:.0f}" if share == share else "–"),
                             "xref": f"{xa} domain", "yref": f"{ya} domain", "x": 0.5, "y": 1.0, "yanchor": "bottom",
                             "showarrow": False, "font": {"size": sty.font - 1}})
