@@ -23,9 +23,11 @@ ALL = "sgd,momentum,nag,asgd,rprop,adagrad,adadelta,rmsprop,adam,amsgrad,adamw,n
 CASES = {
     "playground default": "/",
     "playground 16 optimizers x 20000 steps, inside": f"/?opt={ALL}&steps=20000&inside=adam",
+    "playground 3-D view, 16 optimizers": f"/?opt={ALL}&steps=20000&view3d=1",
     "playground 200 seeds, noise": "/?opt=sgd,momentum,nag,adagrad,rmsprop,adam&noise=1&seeds.on=1&seeds.k=200",
     "compare default": "/compare",
     "compare multiples 16 optimizers x 20000 steps": f"/compare?cmp.mode=multiples&opt={ALL}&steps=20000",
+    "compare 4 surfaces x 16 optimizers x 20000 steps": f"/compare?cmp.mode=surfaces&opt={ALL}&steps=20000",
     "sweep default": "/sweep",
     "sweep 200x200": "/sweep?opt=adam&sw.opt=adam&sw.res=200",
     "basins default": "/basins",
@@ -33,6 +35,7 @@ CASES = {
     "lessons": "/lessons",
     "reference": "/reference",
 }
+NO_FIGURE = {"reference"}
 SETTLE_S = 4.0
 
 
@@ -46,6 +49,9 @@ def largest_messages(base: str) -> dict:
             page = browser.new_page(viewport={"width": 1280, "height": 720})
             page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: sizes.append(len(payload))))
             page.goto(base + path, wait_until="domcontentloaded")
+            if name not in NO_FIGURE:
+                # a heavy grid computes for a while between its spinner and its figure
+                page.wait_for_selector(".js-plotly-plot", state="attached", timeout=180_000)
             # wait until the page stops sending: a settle period without a new frame
             last, seen = time.time(), 0
             deadline = time.time() + 120
