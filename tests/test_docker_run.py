@@ -124,4 +124,6 @@ def test_playground_draws_from_the_read_only_cache(image):
     log = image["log"].read_text(errors="replace")
     # a kernel the build did not compile would be compiled now and fail to save: PermissionError
     assert "Traceback" not in log and "PermissionError" not in log, log[-3000:]
+    # and Numba did not fall back to a cache of its own under HOME (it would compile everything)
+    assert not (Path(image["home"]) / ".cache" / "numba").exists()
     assert image["proc"].poll() is None
