@@ -314,7 +314,9 @@ def run_many(optimizer, surface, starts, steps, hyper=None, *, hyper_grid=None, 
     seed = _check_int("seed", seed, 0, MAX_SEED)
     seeds_arr = (np.full(n, seed, dtype=np.int64) if seeds is None
                  else seeds_arr.astype(np.uint64).astype(np.int64))
-    starts_arr = np.ascontiguousarray(np.broadcast_to(st_arr, (n, 2)))
+    # always a writable copy: a read-only view (broadcast_to's, whenever no copy is needed) is
+    # another Numba signature, compiled again at run time instead of loaded from the warmed cache
+    starts_arr = np.array(np.broadcast_to(st_arr, (n, 2)), order="C")
     hps = np.tile(_pack_hyper(spec, resolved), (n, 1))
     for name, arr in grid_cols.items():
         hps[:, spec.hyper_names().index(name)] = arr
