@@ -23,8 +23,10 @@ UNSAFE_CALLS = {"pickle": {"load", "loads"}, "marshal": {"load", "loads"}, "shel
                 "dill": {"load", "loads"}, "os": {"system", "popen", "execv", "execvp", "execl", "spawnl"},
                 "importlib": {"import_module"}, "yaml": {"load", "unsafe_load"}, "code": {"interact"}}
 UNSAFE_MODULES = {"pickle", "marshal", "shelve", "dill", "cloudpickle", "yaml"}
-# the one subprocess of the product: the engine's warm-up worker, a fixed argument list, no shell
-SUBPROCESS_SITES = {("lab/warmup.py", "subprocess.Popen")}
+# the product's subprocesses: the engine's warm-up worker (a fixed argument list, no shell), and the deployment's
+SUBPROCESS_SITES = {("lab/warmup.py", "subprocess.Popen"),
+                    # nginx -t, the warm-up, the replicas and nginx: fixed argument lists, no shell
+                    ("deploy/cluster.py", "subprocess.run"), ("deploy/cluster.py", "subprocess.Popen")}
 # (file, call) -> why what it sends is safe
 RAW_HTML_SITES = {
     ("ui/style.py", "st.html"): "the page's CSS: the module constants CSS / PRESENT_CSS, no user text",
