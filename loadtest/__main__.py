@@ -121,6 +121,8 @@ def report(res: dict) -> str:
              f"first load  p50 {res['first_load']['p50_s']} s  p95 {res['first_load']['p95_s']} s  "
              f"max {res['first_load']['max_s']} s",
              f"rerun (n={r['n']})  p50 {r['p50_s']} s  p95 {r['p95_s']} s  max {r['max_s']} s",
+             *([f"  of which until script_finished reached the page (n={res['rerun_ws']['n']}): p50 "
+                f"{res['rerun_ws']['p50_s']} s  p95 {res['rerun_ws']['p95_s']} s"] if res["rerun_ws"]["n"] else []),
              f"failed sessions {res['sessions_failed']} · errors {res['errors']}",
              f"server RSS {m.get('rss_start_mb')} → {m.get('rss_end_mb')} MB (peak {m.get('rss_peak_mb')}; "
              f"{m.get('growth_mb_per_50_sessions')} MB per 50 sessions; trend "

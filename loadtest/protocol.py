@@ -97,7 +97,7 @@ class RunFailed(Exception):
 class ProtocolSession:
     """One simulated user. ``run`` loads the page, then every ``interval`` seconds moves the slider
     whose widget key ends with ``control`` one option (a random walk, as a student nudging it),
-    until ``deadline`` (time.monotonic()). Each rerun is recorded with ``record(kind, t_start,
+    for ``duration`` seconds after its page is drawn. Each rerun is recorded with ``record(kind, t_start,
     latency_s, session)``; errors go to ``self.errors``."""
 
     def __init__(self, index: int, base: str, query: str, page_name: str = "", control: str = "w:lr",
@@ -183,7 +183,7 @@ class ProtocolSession:
 
     # ------------------------------------------------------------------ one user
 
-    async def run(self, interval: float, deadline: float, record, start_delay: float = 0.0) -> None:
+    async def run(self, interval: float, duration: float, record, start_delay: float = 0.0) -> None:
         from websockets.asyncio.client import connect
         await asyncio.sleep(start_delay)
         try:
@@ -196,6 +196,7 @@ class ProtocolSession:
                 self.ws = ws
                 t = time.monotonic()
                 record("load", t, await self._rerun([]), self.index)
+                deadline = time.monotonic() + duration      # moves for ``duration`` once the page is drawn
                 wid = self.control_id()
                 if wid is None:
                     raise RunFailed(f"no slider with key {self.control!r} on the page (query {self.query!r})")

@@ -32,8 +32,9 @@ def check_bounds(driver: str, sessions: int, duration: float, interval: float) -
 
 def run_load(target, driver: str, sessions: int, interval: float, duration: float, query: str,
              page: str = "", seed: int = 0, ramp_s: float | None = None, sample_period: float = 0.5) -> dict:
-    """``sessions`` users on ``target`` for ``duration`` seconds after the last one joined (they join
-    over ``ramp_s``, default one interval: a class arriving); returns the result dict."""
+    """``sessions`` users on ``target``, each moving its slider for ``duration`` seconds once its page
+    is drawn (they join over ``ramp_s``, default one interval: a class arriving); returns the
+    result dict."""
     check_bounds(driver, sessions, duration, interval)
     ramp_s = interval if ramp_s is None else ramp_s
     records: list[tuple] = []
@@ -49,19 +50,18 @@ def run_load(target, driver: str, sessions: int, interval: float, duration: floa
     me_before = read_proc(os.getpid())
     sampler = Sampler(target.pids, period=sample_period).start()
     time.sleep(2 * sample_period)            # the server's memory before any session
-    deadline = time.monotonic() + ramp_s + duration
     try:
         if driver == "protocol":
             from .protocol import ProtocolSession
             ss = [ProtocolSession(i, target.url + page, query, rng=rng_for(i)) for i in range(sessions)]
 
             async def go():
-                await asyncio.gather(*(s.run(interval, deadline, record, start_delay=ramp_s * i / sessions)
+                await asyncio.gather(*(s.run(interval, duration, record, start_delay=ramp_s * i / sessions)
                                        for i, s in enumerate(ss)))
             asyncio.run(go())
         else:
             from .browser import run_browsers
-            ss = asyncio.run(run_browsers(url, sessions, interval, deadline, record, rng_for, ramp_s))
+            ss = asyncio.run(run_browsers(url, sessions, interval, duration, record, rng_for, ramp_s))
     finally:
         time.sleep(2 * sample_period)
         sampler.stop()
@@ -88,6 +88,7 @@ def summarize(records, sessions, sampler, config, load_before, load_after, drive
            "loadavg_before": load_before, "loadavg_after": load_after,
            "first_load": stats.latency_summary(r[2] for r in loads),
            "rerun": stats.latency_summary(r[2] for r in reruns),
+           "rerun_ws": stats.latency_summary(r[2] for r in records if r[0] == "rerun_ws"),
            "sessions_failed": sum(1 for s in sessions if s.failed),
            "sessions_ok": sum(1 for s in sessions if not s.failed),
            "errors": len(errors), "error_messages": errors[:MAX_ERRORS_KEPT],
