@@ -1,0 +1,83 @@
+"""What keeps one server holding a class: every Streamlit cache bounded, the runs over seeds capped
+per scene (not only per band), the server-wide gate on heavy work, the engine's own caps."""
+import re
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from lab import config, seeds
+
+ROOT = Path(__file__).resolve().parents[1]
+SINGLETONS = {("ui/cache.py", "engine_warmup"), ("ui/grid_cache.py", "heavy_gate")}   # one object per process
+
+
+def _cached_functions():
+    for path in sorted([*ROOT.glob("ui/*.py"), *ROOT.glob("app_pages/*.py"), *ROOT.glob("lab/**/*.py"),
+                        *ROOT.glob("viz/*.py"), ROOT / "app.py"]):
+        text = path.read_text()
+        for m in re.finditer(r"@st\.(cache_data|cache_resource)(\([^)]*\))?\s*\n\s*def (\w+)", text):
+            yield str(path.relative_to(ROOT)), m.group(3), m.group(2) or ""
+
+
+def test_every_cache_is_bounded():
+    found = list(_cached_functions())
+    assert len(found) >= 15                       # the parser does find the app's caches
+    unbounded = [(f, name) for f, name, args in found
+                 if "max_entries=" not in args and "ttl=" not in args and (f, name) not in SINGLETONS]
+    assert unbounded == []
+
+
+def _scene(**kw):
+    cfg, _ = config.PLAYGROUND.decode({})
+    return replace(cfg, **kw)
+
+
+def test_seed_bands_are_capped_per_scene():
+    light = _scene(n_seeds=20, steps=300, over_seeds=True)
+    assert not seeds.too_many(light) and not seeds.heavy(light)
+    # 16 optimizers × 200 seeds × 20,000 steps: each band is under run_many's own cap of 4e6 points
+    # only if alone; together they would keep 64e6 points (1.5 GB)
+    all_opts = tuple(config.OPTIMIZERS)
+    big = _scene(optimizers=all_opts, n_seeds=200, steps=19_000, over_seeds=True)
+    assert seeds.band_points(big) <= 4_000_000 and seeds.too_many(big)
+    assert seeds.band_limit(big) * len(all_opts) <= seeds.MAX_SCENE_POINTS
+    with pytest.raises(ValueError, match="more than a scene's bands may keep"):
+        seeds.seed_bands(big)
+    assert seeds.heavy(_scene(n_seeds=200, steps=1000, over_seeds=True))
+
+
+def test_heavy_gate_lets_one_through_and_says_it_is_full():
+    from ui.grid_cache import HeavyGate
+    gate = HeavyGate(1)
+    inside, order = threading.Event(), []
+
+    def first():
+        with gate.hold():
+            inside.set()
+            time.sleep(0.3)
+            order.append("first done")
+
+    def second():
+        with gate.hold():
+            order.append("second ran")
+    a = threading.Thread(target=first)
+    a.start()
+    assert inside.wait(5)
+    assert gate.full and gate.running == 1
+    b = threading.Thread(target=second)
+    b.start()
+    a.join(5)
+    b.join(5)
+    assert order == ["first done", "second ran"]
+    assert not gate.full and gate.running == 0
+
+
+def test_engine_caps_work_per_request():
+    from optim_core import api, run, run_many
+    with pytest.raises(ValueError, match="out of range"):
+        run("sgd", "valley", (-5.0, -2.0), api.MAX_STEPS + 1)
+    with pytest.raises(ValueError, match="too large"):
+        run_many("sgd", "valley", [[-5.0, -2.0]] * 300_000, api.MAX_STEPS)
