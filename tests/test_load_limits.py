@@ -81,3 +81,24 @@ def test_engine_caps_work_per_request():
         run("sgd", "valley", (-5.0, -2.0), api.MAX_STEPS + 1)
     with pytest.raises(ValueError, match="too large"):
         run_many("sgd", "valley", [[-5.0, -2.0]] * 300_000, api.MAX_STEPS)
+
+
+def test_settle_heap_freezes_only_the_first_runs():
+    import gc
+
+    from ui import cache
+    was = cache._LATE_FREEZES[0]
+    try:
+        cache._LATE_FREEZES[0] = 1
+        junk = [[i] for i in range(1000)]       # tracked objects the freeze moves out of the collector's sight
+        before = gc.get_freeze_count()
+        cache.settle_heap()
+        frozen = gc.get_freeze_count()
+        assert frozen >= before + 1000
+        cache.settle_heap()                     # no freezes left: later runs' objects stay collectable
+        more = [[i] for i in range(1000)]
+        assert gc.get_freeze_count() == frozen and cache._LATE_FREEZES[0] == 0
+        del junk, more
+    finally:
+        cache._LATE_FREEZES[0] = was
+        gc.unfreeze()

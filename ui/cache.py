@@ -4,6 +4,7 @@ everything it says), never by a page."""
 from __future__ import annotations
 
 import gc
+import threading
 from dataclasses import replace
 
 import streamlit as st
@@ -32,11 +33,27 @@ def engine_warmup() -> Warmup:
     return Warmup().start()
 
 
+_LATE_FREEZES = [3]       # runs whose start freezes the heap again (see settle_heap)
+_FREEZE_LOCK = threading.Lock()
+
+
+def settle_heap() -> None:
+    """The first runs of a process import what the pages draw with (Plotly, pandas, pyarrow,
+    the kernels): ~120,000 more objects that Streamlit's collect after every run would walk again.
+    Freeze again at the start of the next few runs: the collect that ended the previous run has
+    already freed its garbage, so what is frozen is what stays."""
+    with _FREEZE_LOCK:
+        if _LATE_FREEZES[0] > 0:
+            _LATE_FREEZES[0] -= 1
+            gc.freeze()
+
+
 def ensure_kernels(optimizers, kinds=("trajectory",)) -> None:
     """Wait until the ``kinds`` kernels of ``optimizers`` are compiled on disk (at once when they
     are: every start after the first), with a spinner naming the wait. This process then only loads
     them: compiling cold inside Streamlit's script thread was once seen to hang for good."""
     from ui.i18n import t
+    settle_heap()
     todo = [(oid, kind) for oid in dict.fromkeys(optimizers) for kind in kinds if not is_ready(oid, kind)]
     if todo:
         with st.spinner(t("warming"), show_time=True):
