@@ -102,3 +102,13 @@ def test_settle_heap_freezes_only_the_first_runs():
     finally:
         cache._LATE_FREEZES[0] = was
         gc.unfreeze()
+
+
+def test_plotly_encodes_with_orjson():
+    """st.plotly_chart encodes the map with plotly.io.to_json on every rerun; with orjson its
+    "auto" engine is 4–5× faster than the json module (loadtest: a tenth of a rerun's CPU)."""
+    import plotly.io as pio
+    import orjson  # noqa: F401
+    assert pio.json.config.default_engine in ("auto", "orjson")
+    fig = {"data": [{"type": "scatter", "x": [1.5, 2.0], "y": [0.25, 3.0]}], "layout": {}}
+    assert pio.json.to_json_plotly(fig, engine="orjson") == pio.json.to_json_plotly(fig, engine="json").replace(" ", "")
