@@ -112,3 +112,28 @@ def test_plotly_encodes_with_orjson():
     assert pio.json.config.default_engine in ("auto", "orjson")
     fig = {"data": [{"type": "scatter", "x": [1.5, 2.0], "y": [0.25, 3.0]}], "layout": {}}
     assert pio.json.to_json_plotly(fig, engine="orjson") == pio.json.to_json_plotly(fig, engine="json").replace(" ", "")
+
+
+def test_heavy_seed_runs_say_they_wait_while_the_gate_is_full(monkeypatch):
+    from ui import cache, grid_cache
+    events = []
+
+    class Slot:
+        def info(self, text):
+            events.append(("note", text))
+
+        def empty(self):
+            events.append(("cleared", None))
+    monkeypatch.setattr(cache.st, "empty", Slot)
+    monkeypatch.setattr(cache, "ensure_kernels", lambda *a, **k: None)
+    monkeypatch.setattr(cache, "_seed_bands", lambda key, cfg: events.append(("computed", key)) or [])
+    gate = grid_cache.HeavyGate(1)
+    monkeypatch.setattr(grid_cache, "heavy_gate", lambda: gate)
+    heavy = _scene(n_seeds=200, steps=1000, over_seeds=True)
+    with gate.hold():                       # another session's grid is running
+        cache.seed_bands(heavy)
+    assert [e[0] for e in events] == ["note", "computed", "cleared"]
+    assert "grids are running" in events[0][1] or "网格" in events[0][1]
+    events.clear()
+    cache.seed_bands(_scene(n_seeds=20, steps=300, over_seeds=True))     # light: never queued, no note
+    assert [e[0] for e in events] == ["computed"]

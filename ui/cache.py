@@ -98,9 +98,20 @@ def _main_figure(key: str, _surface, _runs, _labels, shown_step, arrows, inside,
 
 
 def seed_bands(cfg: PlaygroundConfig):
-    """The runs over seeds of ``cfg`` (cached by what they depend on)."""
+    """The runs over seeds of ``cfg`` (cached by what they depend on); many seeds queue with the
+    grids, saying so while others' go first."""
     ensure_kernels(cfg.optimizers)
-    return _seed_bands(cfg.run_key(), cfg)
+    if not seeds_lab.heavy(cfg):
+        return _seed_bands(cfg.run_key(), cfg)
+    from ui.i18n import t
+
+    from .grid_cache import heavy_gate
+    waiting = st.empty()
+    if heavy_gate().full:
+        waiting.info(t("heavy_waiting"))
+    out = _seed_bands(cfg.run_key(), cfg)
+    waiting.empty()
+    return out
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
