@@ -46,12 +46,14 @@ def run_load(target, driver: str, sessions: int, interval: float, duration: floa
     def rng_for(i):
         return random.Random(seed * 100_003 + i)
     url = target.url + page + ("?" + query if query else "")
-    # the teacher opens the page first: the server's imports and first caches are not the class's
+    # the teacher opens the page first (once per replica: each new cookie is routed anew), so the
+    # servers' imports and first caches are not counted as the class's
     from .protocol import ProtocolSession
-    teacher = ProtocolSession(-1, target.url + page, query)
-    asyncio.run(teacher.run(interval, 0.0, lambda *a: None))
-    if teacher.failed:
-        raise SystemExit(f"the first page load failed: {teacher.errors}")
+    for i in range(max(target.replicas, 1)):
+        teacher = ProtocolSession(-1 - i, target.url + page, query)
+        asyncio.run(teacher.run(interval, 0.0, lambda *a: None))
+        if teacher.failed:
+            raise SystemExit(f"the first page load failed: {teacher.errors}")
     load_before = loadavg()
     me_before = read_proc(os.getpid())
     sampler = Sampler(target.pids, period=sample_period).start()
