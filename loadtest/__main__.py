@@ -27,7 +27,7 @@ def _args(argv):
     ap.add_argument("--driver", choices=["protocol", "browser"], default="protocol")
     ap.add_argument("--sessions", type=int, default=40)
     ap.add_argument("--interval", type=float, default=5.0, help="seconds between a session's slider moves")
-    ap.add_argument("--duration", type=float, default=120.0, help="seconds of moves after the last session joined")
+    ap.add_argument("--duration", type=float, default=120.0, help="seconds each session moves its slider once its page is drawn")
     where = ap.add_mutually_exclusive_group()
     where.add_argument("--url", help="a running server (loopback only)")
     where.add_argument("--replicas", type=int, help="start nginx + N replicas (deploy.cluster)")
