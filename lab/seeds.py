@@ -13,11 +13,34 @@ from dataclasses import dataclass
 import numpy as np
 
 from optim_core import run_many
+from optim_core.api import MAX_PATH_POINTS
 
 from .config import PlaygroundConfig
 from .race import lane_hyper, run_options
 
 QUANTILES = (0.1, 0.9)
+# path points all bands of one scene keep at once (xy and loss: 24 bytes a point, ~100 MB), kept
+# in a shared cache: one link with 16 optimizers × 200 seeds × 20,000 steps would otherwise hold 1.5 GB
+MAX_SCENE_POINTS = 4_000_000
+HEAVY_POINTS = 200_000          # above this the bands wait their turn with the grids (ui.grid_cache.heavy_gate)
+
+
+def band_limit(cfg: PlaygroundConfig) -> int:
+    """The path points one band may keep: ``run_many``'s own cap, and the scene's shared out over
+    its optimizers."""
+    return min(MAX_PATH_POINTS, MAX_SCENE_POINTS // max(len(cfg.optimizers), 1))
+
+
+def band_points(cfg: PlaygroundConfig) -> int:
+    return cfg.n_seeds * (cfg.steps + 1)
+
+
+def too_many(cfg: PlaygroundConfig) -> bool:
+    return band_points(cfg) > band_limit(cfg)
+
+
+def heavy(cfg: PlaygroundConfig) -> bool:
+    return band_points(cfg) * len(cfg.optimizers) > HEAVY_POINTS
 
 
 @dataclass
@@ -41,6 +64,9 @@ def stochastic(cfg: PlaygroundConfig, surface) -> bool:
 
 def seed_bands(cfg: PlaygroundConfig) -> list[SeedBand]:
     """One band per selected optimizer over seeds cfg.seed … cfg.seed + n_seeds − 1."""
+    if too_many(cfg):
+        raise ValueError(f"{cfg.n_seeds} seeds × {cfg.steps + 1} points × {len(cfg.optimizers)} optimizers is more "
+                         f"than a scene's bands may keep ({MAX_SCENE_POINTS:,} points)")
     surf = cfg.surface_object()
     seeds = cfg.seed + np.arange(cfg.n_seeds, dtype=np.int64)
     out = []

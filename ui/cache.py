@@ -3,6 +3,8 @@ keys are made here, from the configuration (``run_key``: what a race depends on;
 everything it says), never by a page."""
 from __future__ import annotations
 
+import gc
+import threading
 from dataclasses import replace
 
 import streamlit as st
@@ -24,8 +26,27 @@ from viz.view3d import surface3d_figure
 @st.cache_resource(show_spinner=False)
 def engine_warmup() -> Warmup:
     """Once per server process: worker processes start compiling every kernel not yet on disk,
-    the Playground's defaults first (``lab.warmup``). Returns at once."""
+    the Playground's defaults first (``lab.warmup``). Returns at once. Also moves every object
+    alive now (the imported modules: Streamlit, NumPy, Numba, Plotly, ours) out of the garbage
+    collector's sight: Streamlit collects after every script run, and walking those ~180,000
+    objects took 0.2–0.3 s of each rerun's CPU under the GIL (loadtest: most of a light rerun)."""
+    gc.freeze()
     return Warmup().start()
+
+
+_LATE_FREEZES = [3]       # runs whose start freezes the heap again (see settle_heap)
+_FREEZE_LOCK = threading.Lock()
+
+
+def settle_heap() -> None:
+    """The first runs of a process import what the pages draw with (Plotly, pandas, pyarrow,
+    the kernels): ~120,000 more objects that Streamlit's collect after every run would walk again.
+    Freeze again at the start of the next few runs: the collect that ended the previous run has
+    already freed its garbage, so what is frozen is what stays."""
+    with _FREEZE_LOCK:
+        if _LATE_FREEZES[0] > 0:
+            _LATE_FREEZES[0] -= 1
+            gc.freeze()
 
 
 def ensure_kernels(optimizers, kinds=("trajectory",), typed: bool = False) -> None:
@@ -34,6 +55,7 @@ def ensure_kernels(optimizers, kinds=("trajectory",), typed: bool = False) -> No
     naming the wait. This process then only loads them: compiling cold inside Streamlit's script
     thread was once seen to hang for good."""
     from ui.i18n import t
+    settle_heap()
     kinds = tuple(typed_kind(k) for k in kinds) if typed else kinds
     todo = [(oid, kind) for oid in dict.fromkeys(optimizers) for kind in kinds if not is_ready(oid, kind)]
     if todo:
@@ -79,14 +101,29 @@ def _main_figure(key: str, _surface, _runs, _labels, shown_step, arrows, inside,
 
 
 def seed_bands(cfg: PlaygroundConfig):
-    """The runs over seeds of ``cfg`` (cached by what they depend on)."""
+    """The runs over seeds of ``cfg`` (cached by what they depend on); many seeds queue with the
+    grids, saying so while others' go first."""
     ensure_kernels(cfg.optimizers, typed=cfg.surface == CUSTOM)
-    return _seed_bands(cfg.run_key(), cfg)
+    if not seeds_lab.heavy(cfg):
+        return _seed_bands(cfg.run_key(), cfg)
+    from ui.i18n import t
+
+    from .grid_cache import heavy_gate
+    waiting = st.empty()
+    if heavy_gate().full:
+        waiting.info(t("heavy_waiting"))
+    out = _seed_bands(cfg.run_key(), cfg)
+    waiting.empty()
+    return out
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _seed_bands(run_key: str, _cfg: PlaygroundConfig):
-    return seeds_lab.seed_bands(_cfg)
+    if not seeds_lab.heavy(_cfg):
+        return seeds_lab.seed_bands(_cfg)
+    from .grid_cache import heavy_gate      # (grid_cache imports this module)
+    with heavy_gate().hold():     # many seeds use every core, as a grid does: in turn with the grids
+        return seeds_lab.seed_bands(_cfg)
 
 
 def band_chart(cfg: PlaygroundConfig, bands, labels, surface, text):

@@ -3,7 +3,6 @@ about them (the computing is ``lab.seeds``'s, the drawing ``viz.charts``')."""
 from __future__ import annotations
 
 from lab import seeds
-from optim_core.api import MAX_PATH_POINTS
 
 from . import cache
 from .fastfig import PrebuiltFigure
@@ -17,8 +16,8 @@ def bands(frame, cfg, surface, runs) -> list:
     if not seeds.stochastic(cfg, surface):
         frame.notes.info(t("seeds_deterministic"))
         return []
-    if cfg.n_seeds * (cfg.steps + 1) > MAX_PATH_POINTS:
-        frame.notes.info(t("seeds_too_many", n=cfg.n_seeds, steps=cfg.steps, limit=f"{MAX_PATH_POINTS:,}"))
+    if seeds.too_many(cfg):
+        frame.notes.info(t("seeds_too_many", n=cfg.n_seeds, steps=cfg.steps, limit=f"{seeds.band_limit(cfg):,}"))
         return []
     out = cache.seed_bands(cfg)
     frame.notes.caption(t("seeds_caption", n=cfg.n_seeds, first=cfg.seed, last=cfg.seed + cfg.n_seeds - 1))
