@@ -2,9 +2,10 @@
 values of many runs in blocks of lanes.
 
 Each optimizer gets kernels of its own (``trajectory_kernel(id)``, ``grid_kernel(id)``, and the
-same two for typed surfaces): the driver templates below, bound to that optimizer's rule (``RULE``), hyperparameter and state types.
-A kernel therefore contains one rule, not sixteen, and compiles in seconds; it is compiled on
-first use and cached on disk in a directory keyed by the sources it is built from
+same two for typed surfaces): the driver templates below, bound to that optimizer's rule
+(``RULE``), hyperparameter and state types, where it takes its next gradient (``GRAD_POINT``) and
+whether it needs the Hessian (``HESSIAN``). A kernel therefore contains one rule, not sixteen; it
+is compiled on first use and cached on disk in a directory keyed by the sources it is built from
 (``surfaces.jit_cache``), so editing one rule recompiles only that rule's kernels.
 
 Both drivers advance a run through the same rule and the same stop checks, so ``run_many``
