@@ -36,7 +36,7 @@ def test_every_lesson_renders_with_its_claim_in_both_languages(lesson_id, lang):
     if lesson.figure == "convexity":
         # one image per panel: the map with its not-PSD region shaded in (plotly.js keys its images by
         # position, so a second image in the same place would not be drawn)
-        assert any(len(f["layout"].get("images", [])) == 2 and "PSD" in str(f["layout"].get("annotations"))
+        assert any(len(f["layout"].get("images", [])) == 2 and "%" in str(f["layout"].get("annotations"))
                    for f in figures)
 
 

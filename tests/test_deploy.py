@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.harness import BROWSER_ARGS, CHROMIUM, wait_for_map
+from bench.harness import CHROMIUM, wait_for_map
 from deploy import cluster as dc
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,17 +70,6 @@ def wait_for(predicate, timeout_s: float, what: str):
 def cluster():
     with dc.start_cluster(replicas=2) as c:
         yield c
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        yield b
-        b.close()
 
 
 def serving_replica(cluster, before: list[dict]) -> int:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.harness import BROWSER_ARGS, CHROMIUM, free_port, wait_for_map
+from bench.harness import free_port, wait_for_map
 
 ROOT = Path(__file__).resolve().parents[1]
 SETPRIV = shutil.which("setpriv")
@@ -109,17 +109,15 @@ def test_health_and_the_page_answer(image):
 
 
 @pytest.mark.browser
-def test_playground_draws_from_the_read_only_cache(image):
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 720})
+def test_playground_draws_from_the_read_only_cache(image, browser):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        page = ctx.new_page()
         page.goto(image["url"] + "/")
         wait_for_map(page, timeout_ms=40_000)
         exceptions = page.locator('[data-testid="stException"]').count()
-        browser.close()
+    finally:
+        ctx.close()
     assert exceptions == 0
     log = image["log"].read_text(errors="replace")
     # a kernel the build did not compile would be compiled now and fail to save: PermissionError

@@ -2,14 +2,13 @@
 (how to start them lives in bench/harness.py, shared with the browser benchmarks)."""
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from bench.harness import BROWSER_ARGS, CHROMIUM, free_port, start_server, stop_server
+from bench.harness import free_port, start_server, stop_server
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -25,18 +24,6 @@ def server():
     proc = start_server(port)
     yield f"http://127.0.0.1:{port}"
     stop_server(proc)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run "
-                    f"the browser tests; no browser is ever downloaded")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture()
