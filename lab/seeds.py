@@ -22,7 +22,7 @@ QUANTILES = (0.1, 0.9)
 # path points all bands of one scene keep at once (xy and loss: 24 bytes a point, ~100 MB), kept
 # in a shared cache: one link with 16 optimizers × 200 seeds × 20,000 steps would otherwise hold 1.5 GB
 MAX_SCENE_POINTS = 4_000_000
-HEAVY_POINTS = 200_000          # above this the bands wait their turn with the grids (ui.grid_cache.heavy_gate)
+HEAVY_POINTS = 200_000          # above this the bands wait their turn with the grids (ui.heavy.heavy_gate)
 
 
 def band_limit(cfg: PlaygroundConfig) -> int:

@@ -11,7 +11,7 @@ import pytest
 from lab import config, seeds
 
 ROOT = Path(__file__).resolve().parents[1]
-SINGLETONS = {("ui/cache.py", "engine_warmup"), ("ui/grid_cache.py", "heavy_gate")}   # one object per process
+SINGLETONS = {("ui/cache.py", "engine_warmup"), ("ui/heavy.py", "heavy_gate")}   # one object per process
 
 
 def _cached_functions():
@@ -50,7 +50,7 @@ def test_seed_bands_are_capped_per_scene():
 
 
 def test_heavy_gate_lets_one_through_and_says_it_is_full():
-    from ui.grid_cache import HeavyGate
+    from ui.heavy import HeavyGate
     gate = HeavyGate(1)
     inside, order = threading.Event(), []
 
@@ -115,7 +115,8 @@ def test_plotly_encodes_with_orjson():
 
 
 def test_heavy_seed_runs_say_they_wait_while_the_gate_is_full(monkeypatch):
-    from ui import cache, grid_cache
+    from ui import cache
+    from ui import heavy as gates
     events = []
 
     class Slot:
@@ -124,11 +125,11 @@ def test_heavy_seed_runs_say_they_wait_while_the_gate_is_full(monkeypatch):
 
         def empty(self):
             events.append(("cleared", None))
-    monkeypatch.setattr(cache.st, "empty", Slot)
+    monkeypatch.setattr(gates.st, "empty", Slot)
     monkeypatch.setattr(cache, "ensure_kernels", lambda *a, **k: None)
     monkeypatch.setattr(cache, "_seed_bands", lambda key, cfg: events.append(("computed", key)) or [])
-    gate = grid_cache.HeavyGate(1)
-    monkeypatch.setattr(grid_cache, "heavy_gate", lambda: gate)
+    gate = gates.HeavyGate(1)
+    monkeypatch.setattr(gates, "heavy_gate", lambda: gate)
     heavy = _scene(n_seeds=200, steps=1000, over_seeds=True)
     with gate.hold():                       # another session's grid is running
         cache.seed_bands(heavy)

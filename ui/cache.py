@@ -22,6 +22,8 @@ from viz.compare import compare_figure
 from viz.playground import playground_figure
 from viz.view3d import surface3d_figure
 
+from .heavy import heavy_gate, waiting_note
+
 
 @st.cache_resource(show_spinner=False)
 def engine_warmup() -> Warmup:
@@ -106,22 +108,14 @@ def seed_bands(cfg: PlaygroundConfig):
     ensure_kernels(cfg.optimizers, typed=cfg.surface == CUSTOM)
     if not seeds_lab.heavy(cfg):
         return _seed_bands(cfg.run_key(), cfg)
-    from ui.i18n import t
-
-    from .grid_cache import heavy_gate
-    waiting = st.empty()
-    if heavy_gate().full:
-        waiting.info(t("heavy_waiting"))
-    out = _seed_bands(cfg.run_key(), cfg)
-    waiting.empty()
-    return out
+    with waiting_note():
+        return _seed_bands(cfg.run_key(), cfg)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _seed_bands(run_key: str, _cfg: PlaygroundConfig):
     if not seeds_lab.heavy(_cfg):
         return seeds_lab.seed_bands(_cfg)
-    from .grid_cache import heavy_gate      # (grid_cache imports this module)
     with heavy_gate().hold():     # many seeds use every core, as a grid does: in turn with the grids
         return seeds_lab.seed_bands(_cfg)
 

@@ -14,7 +14,7 @@ from .controls import setting
 from .i18n import t
 
 
-def _on_custom(reset: tuple):
+def reset_settings(reset: tuple):
     """A new function or box starts from its own start point (the settings ``reset``)."""
     for key in reset:
         st.session_state.pop("w:" + key, None)
@@ -27,7 +27,7 @@ def controls(sb, reset: tuple = ("x0", "y0"), where: bool = True) -> surfaces.Cu
     ``sections.custom_details``, in the rules tab, which ``where`` points to). A new function or
     box resets the settings ``reset`` (the start point). Returns the surface."""
     ss = st.session_state
-    on_change = dict(on_change=_on_custom, args=(reset,))
+    on_change = dict(on_change=reset_settings, args=(reset,))
     setting("expr", t("expr"), container=sb, help=t("expr_help"), **on_change)
     problem = expression_problem(ss.get("w:expr", ""))
     if problem:

@@ -1,9 +1,6 @@
 """The cache boundary of the grid pages (Sweep, Basins): their grids and figures cached by the
-configuration (bounded), and the server-wide cap on grids running at once."""
+configuration (bounded), each run in its turn at the server-wide gate (``ui.heavy``)."""
 from __future__ import annotations
-
-import threading
-from contextlib import contextmanager
 
 import streamlit as st
 
@@ -14,41 +11,7 @@ from viz.basins import basins_figure
 from viz.sweep import sweep_lines_figure, sweep_map_figure, tuning_figure
 
 from .cache import ensure_kernels
-
-HEAVY_AT_ONCE = 1      # grids running at once in this server: each already uses every core
-
-
-class HeavyGate:
-    """The server-wide cap on grids running at once (one class's sweeps queue up instead of
-    starving everyone; the Playground's single runs never wait here)."""
-
-    def __init__(self, n: int):
-        self._sem = threading.BoundedSemaphore(n)
-        self._lock = threading.Lock()
-        self.running = 0
-        self.n = n
-
-    @property
-    def full(self) -> bool:
-        return self.running >= self.n
-
-    @contextmanager
-    def hold(self):
-        self._sem.acquire()
-        with self._lock:
-            self.running += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self.running -= 1
-            self._sem.release()
-
-
-@st.cache_resource(show_spinner=False)
-def heavy_gate() -> HeavyGate:
-    return HeavyGate(HEAVY_AT_ONCE)
-
+from .heavy import heavy_gate, waiting_note
 
 # what each kind of grid runs (``lab``); one cache for them all, keyed by kind and configuration
 _COMPUTE = {"map": sweep_lab.sweep_map, "lines": sweep_lab.sweep_lines, "tune": sweep_lab.tune,
@@ -67,13 +30,8 @@ def _run(kind: str, cfg, optimizers, n_runs: int):
     it shows), and a note while other sessions' grids go first."""
     from ui.i18n import t
     ensure_kernels(optimizers, kinds=("grid",), typed=cfg.base.surface == CUSTOM)
-    waiting = st.empty()
-    if heavy_gate().full:
-        waiting.info(t("heavy_waiting"))
-    with st.spinner(t("sw_working", n=n_runs), show_time=True):
-        out = _grid(kind, cfg.run_key(), cfg)
-    waiting.empty()
-    return out
+    with waiting_note(), st.spinner(t("sw_working", n=n_runs), show_time=True):
+        return _grid(kind, cfg.run_key(), cfg)
 
 
 def sweep_map(sc):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import partial
 
+import numpy as np
 import streamlit as st
 
 from lab import compare, lessons, readouts
@@ -17,6 +18,7 @@ from .fastfig import PrebuiltFigure
 from .i18n import figure_text, surface_name, t
 
 CHART = {"displaylogo": False, "scrollZoom": False, "displayModeBar": False}
+POINT = ("pt.x", "pt.y")            # the Hessian's point: a new function starts from its own
 
 
 def own_function(container, lc, presenting: bool):
@@ -25,16 +27,11 @@ def own_function(container, lc, presenting: bool):
     if presenting:
         return lc.tool_surface()
     setting("own", t("tool_own"), container=container, help=t("tool_own_help"),
-            on_change=_reset_point)
+            on_change=custom_surface.reset_settings, args=(POINT,))
     if not lc.own:
         return None
     with container.expander(t("tool_own_box"), expanded=True):
-        return custom_surface.controls(st, reset=("pt.x", "pt.y"), where=False)
-
-
-def _reset_point():
-    for key in ("w:pt.x", "w:pt.y"):
-        st.session_state.pop(key, None)
+        return custom_surface.controls(st, reset=POINT, where=False)
 
 
 def _set_point(domain) -> None:
@@ -64,7 +61,7 @@ def hessian_panel(container, lc, lesson, presenting: bool) -> None:
         setting("pt.x", t("hess_point_x"), container=cols[0], widget="input", format="%.4f")
         setting("pt.y", t("hess_point_y"), container=cols[1], widget="input", format="%.4f")
         cols[2].caption(t("hess_pick_hint"))
-    if not all(map(_finite, (*r.hessian.ravel(), *r.grad))):
+    if not (np.isfinite(r.hessian).all() and np.isfinite(r.grad).all()):
         st.warning(t("tool_undefined"), icon=":material/warning:")
         return
     kind = t("hess_kind_" + r.kind) if r.stationary else t("hess_not_stationary", kind=t("hess_kind_" + r.kind))
@@ -75,10 +72,6 @@ def hessian_panel(container, lc, lesson, presenting: bool) -> None:
     st.latex(rf"H=\begin{{pmatrix}}{r.hessian[0, 0]:.4g} & {r.hessian[0, 1]:.4g}\\ {r.hessian[1, 0]:.4g} & "
              rf"{r.hessian[1, 1]:.4g}\end{{pmatrix}},\quad v_1=({vec[0, 0]:.3f},{vec[1, 0]:.3f}),\;"
              rf"v_2=({vec[0, 1]:.3f},{vec[1, 1]:.3f})")
-
-
-def _finite(v) -> bool:
-    return v == v and abs(v) != float("inf")
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
