@@ -87,6 +87,8 @@ def test_the_hessian_tool_reads_a_typed_function_from_the_link():
     assert "-6.123" in text and "2.123" in text
     assert r"H=\begin{pmatrix}2 & 1\\ 1 & -6\end{pmatrix}" in " ".join(m.value for m in at.get("latex"))
     assert query_of(at)["own"] == "1" and query_of(at)["expr"] == "x^2 - 3*y^2 + x*y"
+    # the lesson's texts speak of its own surface: the page says which function the tool reads
+    assert r"f(x, y) = {x}^{2} - 3 {y}^{2} + x \cdot y" in " ".join(m.value for m in at.get("latex"))
 
 
 def test_typing_a_function_into_the_hessian_tool_redraws_it():

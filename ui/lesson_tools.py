@@ -24,14 +24,17 @@ POINT = ("pt.x", "pt.y")            # the Hessian's point: a new function starts
 def own_function(container, lc, presenting: bool):
     """The switch to one's own function and, when on, its box, plotting box and grammar (with a
     refusal right under the box). Returns the typed surface, or None for the lesson's own."""
-    if presenting:
-        return lc.tool_surface()
-    setting("own", t("tool_own"), container=container, help=t("tool_own_help"),
-            on_change=custom_surface.reset_settings, args=(POINT,))
-    if not lc.own:
-        return None
-    with container.expander(t("tool_own_box"), expanded=True):
-        return custom_surface.controls(st, reset=POINT, where=False)
+    own = lc.tool_surface()
+    if not presenting:
+        setting("own", t("tool_own"), container=container, help=t("tool_own_help"),
+                on_change=custom_surface.reset_settings, args=(POINT,))
+        if own is not None:
+            with container.expander(t("tool_own_box"), expanded=True):
+                custom_surface.controls(st, reset=POINT, where=False)
+    if own is not None:     # the text above speaks of the lesson's surface: say which one the tool reads
+        container.caption(t("tool_own_reads"))
+        container.latex("f(x, y) = " + own.latex)        # our LaTeX of the parsed tree, never the raw text
+    return own
 
 
 def _set_point(domain) -> None:

@@ -333,6 +333,7 @@ STRINGS = {
     "tool_own": "Use my own function",
     "tool_own_help": "Read the tool on a function you type instead of the lesson's surface (the animated scene stays the lesson's).",
     "tool_own_box": "Your function",
+    "tool_own_reads": "This tool reads your function (the animated scene and the texts are the lesson's):",
     "tool_undefined": "The function or its derivatives are undefined at this point (e.g. log or sqrt of a negative, or a division by zero): pick another point.",
     "hess_point_x": "point x",
     "hess_point_y": "point y",

@@ -333,6 +333,7 @@ STRINGS = {
     "tool_own": "改用我自己的函数",
     "tool_own_help": "用你输入的函数代替本课的曲面来使用这个工具（上方的动画场景仍是本课的）。",
     "tool_own_box": "你的函数",
+    "tool_own_reads": "此工具读取的是你的函数（动画场景与文字仍属于本课）：",
     "tool_undefined": "函数或其导数在此点无定义（例如对负数取对数或开方、除以零）：请换一个点。",
     "hess_point_x": "读数点 x",
     "hess_point_y": "读数点 y",

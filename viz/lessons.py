@@ -43,6 +43,12 @@ def _click_grid(surface, xa="x", ya="y") -> dict:
             "selected": {"marker": {"opacity": 0}}, "unselected": {"marker": {"opacity": 0}}}
 
 
+def _label_side(surface, x, y) -> str:
+    """Where a label at (x, y) stays on the map: towards its inside near the right or top edge."""
+    x0, x1, y0, y1 = surface.domain
+    return ("bottom" if y > y0 + 0.85 * (y1 - y0) else "top") + (" left" if x > x0 + 0.7 * (x1 - x0) else " right")
+
+
 def hessian_figure(surface, readout, *, text=None, present=False, bands=14, height=None) -> dict:
     """The map with the point ``readout`` (``lab.readouts.HessianReadout``) describes and its two
     eigen-directions, each drawn both ways from the point, blue where f curves up (λ > 0), red
@@ -60,7 +66,8 @@ def hessian_figure(surface, readout, *, text=None, present=False, bands=14, heig
         word = T["hess_up"] if colour == UP else (T["hess_down"] if colour == DOWN else T["hess_flat"])
         data.append({"type": "scatter", "x": [px - half * vx, px + half * vx], "y": [py - half * vy, py + half * vy],
                      "mode": "lines+text", "line": {"color": colour, "width": sty.line + 1},
-                     "text": ["", f"λ{'₁₂'[k]} = {lam:.3g}"], "textposition": "top right",
+                     "text": ["", f"λ{'₁₂'[k]} = {lam:.3g}"], "textposition": _label_side(surface, px + half * vx,
+                                                                                           py + half * vy),
                      "textfont": {"size": sty.font, "color": colour},
                      "name": f"λ{'₁₂'[k]} = {lam:.3g} ({word})", "hoverinfo": "skip"})
     data += _markers(surface, "x", "y", sty, T)
