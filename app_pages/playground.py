@@ -17,13 +17,13 @@ if not cfg.optimizers:
     page.stop(t("no_optimizer"))
 
 surf = cache.surface(cfg.surface_key)
-lanes = cache.race(cfg)
-frame.refusals(lanes)
+cfg, lanes, late = cache.race_so_far(cfg)   # late: a fresh server's first seconds, still compiling
+frame.refusals(lanes, late)
 runs, labels = [(ln.optimizer, ln.result) for ln in lanes if ln.ok], present.legend_labels(lanes)
 inside = None if presenting or not cfg.inside_optimizer else cfg.inside_optimizer   # projector: the map alone
 text = figure_text() | ({"inside_of": t("fig_inside_of", name=opt_name(inside))} if inside else {})
 bands = seed_runs.bands(frame, cfg, surf, runs)
-fig = cache.main_figure(cfg, surf, runs, labels, inside, text, presenting, bands) if runs else None
+fig = cache.main_figure(cfg, surf, runs, labels, inside, text, presenting, bands) if runs or late else None
 if fig:
     frame.main.plotly_chart(PrebuiltFigure(fig), key="map", selection_mode="points",
                             on_select=partial(sidebar.set_start_from_click, "map", surf.domain),

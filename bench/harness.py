@@ -61,6 +61,22 @@ def wait_for_map(page, timeout_ms: int = 60_000):
                            f"&& g._fullData && g._fullData.length > 5; }}", timeout=timeout_ms)
 
 
+def wait_for_surface(page, timeout_ms: int = 60_000):
+    """Wait until the map's surface image is drawn (with or without runs on it: on a fresh
+    server's first start the runs join as their kernels compile)."""
+    page.wait_for_selector(".js-plotly-plot", state="attached", timeout=timeout_ms)
+    page.wait_for_function(f"() => {{ const g = {MAP}; return g && g._fullLayout && g._fullLayout.images "
+                           f"&& g._fullLayout.images.length === 1 && g.querySelector('.layer-below image, image'); }}",
+                           timeout=timeout_ms)
+
+
+def wait_for_race(page, n: int, timeout_ms: int = 60_000):
+    """Wait until the map shows the runs of ``n`` optimizers (one legend group each)."""
+    wait_for_surface(page, timeout_ms)
+    page.wait_for_function(f"() => {{ const g = {MAP}; return g && g._fullData && new Set(g._fullData"
+                           f".map(t => t.legendgroup).filter(x => x)).size >= {n}; }}", timeout=timeout_ms)
+
+
 def map_signature(page) -> str:
     """A string that changes whenever the map's data changes (legend names + head positions)."""
     return page.evaluate(f"() => {{ const g = {MAP}; return JSON.stringify(g.data.filter(t => t.showlegend !== false"

@@ -1,9 +1,10 @@
 """Compile the engine's kernels ahead of use, in worker processes, most needed first.
 
-Every optimizer has two kernels (a trajectory and a grid, ``optim_core.engine``), each compiled in
-about two seconds and then cached on disk. Compiling happens only here, in the main thread of a
-worker process: compiling cold inside Streamlit's script thread was once seen to hang for good, so
-the app's own process only ever loads kernels that a worker has finished (``Warmup.ensure``).
+Every optimizer has four kernels (a trajectory and a grid, for built-in and for typed surfaces,
+``optim_core.engine``), each compiled in a few seconds and then cached on disk. Compiling happens
+only here, in the main thread of a worker process: compiling cold inside Streamlit's script thread
+was once seen to hang for good, so the app's own process only ever loads kernels that a worker has
+finished (``Warmup.ensure``), or goes on without them (``Warmup.not_ready``).
 
     python -m lab.warmup            # everything, with one worker per core (the Docker build step)
     python -m lab.warmup --serve    # a worker: reads "optimizer kind" lines, answers "ok ..." lines
@@ -25,16 +26,25 @@ import surfaces
 from lab.config import CLASSROOM
 from optim_core import OPTIMIZERS, run, run_many
 from optim_core.engine import KINDS, ready_marker
+from surfaces import kernels as surface_kernels
+from surfaces.jit_cache import unit_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKOUT_TAG = hashlib.sha256(str(ROOT).encode()).hexdigest()[:8]
 
 
+# Not an optimizer's kernels: the surfaces' vectorised value (``surfaces.kernels.value_many``),
+# which every map of a built-in surface is drawn from, first in the queue, so that a fresh start
+# draws its map while the optimizers still compile; and their vectorised derivatives
+# (``evaluate_many``: the lessons' readouts, the sweeps' stability edge).
+MAP, DERIVATIVES = ("surfaces", "map"), ("surfaces", "derivatives")
+
+
 def all_kernels() -> list:
-    """Every (optimizer, kind), in the order the app needs them: the Playground's default
+    """Every (optimizer, kind), in the order the app needs them: the map, the Playground's default
     trajectories, the other trajectories, the grids (the sweeps), then the same for typed
     surfaces."""
-    first = [(o, "trajectory") for o in CLASSROOM]
+    first = [MAP] + [(o, "trajectory") for o in CLASSROOM] + [DERIVATIVES]
     rest = [(o, k) for k in KINDS for o in OPTIMIZERS if (o, k) not in first]
     return first + rest
 
@@ -42,7 +52,11 @@ def all_kernels() -> list:
 def compile_kernel(optimizer: str, kind: str) -> None:
     """Compile (or load from the disk cache) one kernel in this process, then mark it ready."""
     surface = surfaces.custom("x^2 + 3*y^2") if kind.startswith("typed_") else "valley"
-    if kind.endswith("trajectory"):
+    if (optimizer, kind) == MAP:
+        surfaces.get(surface)                # its minimum's value: one call of value_many
+    elif (optimizer, kind) == DERIVATIVES:
+        surfaces.get(surface).hess(0.0, 0.0)
+    elif kind.endswith("trajectory"):
         run(optimizer, surface, (-2.0, -1.0), 2)
     else:
         run_many(optimizer, surface, [[-2.0, -1.0]], 2)
@@ -55,7 +69,10 @@ def marker(optimizer: str, kind: str) -> Path:
     """``engine.ready_marker`` for this checkout: Numba files a compiled function under the absolute
     path of its source, so a cache shared by two checkouts holds each one's code apart, and a kernel
     ready for one is not ready for the other."""
-    m = ready_marker(optimizer, kind)
+    if (optimizer, kind) in (MAP, DERIVATIVES):
+        m = unit_dir("surfaces", surface_kernels.DEPS) / f"{kind}.ready"
+    else:
+        m = ready_marker(optimizer, kind)
     return m.with_name(f"{m.stem}.{CHECKOUT_TAG}{m.suffix}")
 
 
@@ -113,6 +130,18 @@ class Warmup:
                 if left <= 0:
                     raise TimeoutError(f"kernels not compiled after {timeout:.0f} s: {missing}")
                 self._cv.wait(min(left, 1.0))
+
+    def not_ready(self, kernels) -> list:
+        """Those of ``kernels`` not compiled yet, moved to the front of the queue; returns at once
+        (a page that can show something without them does not wait)."""
+        todo = [k for k in kernels if not is_ready(*k)]
+        with self._cv:
+            failed = [k for k in todo if k in self._failed]
+        if failed:
+            raise RuntimeError(f"compiling {failed[0]} failed: {self._failed[failed[0]]}")
+        if todo:
+            self.request(todo, priority=0)
+        return todo
 
     def busy(self) -> bool:
         with self._cv:
@@ -173,13 +202,16 @@ def warm(workers: int | None = None, load: bool = True) -> float:
 
 
 def _serve() -> None:
-    for line in sys.stdin:
-        optimizer, kind = line.split()
-        try:
-            compile_kernel(optimizer, kind)
-            print(f"ok {optimizer} {kind}", flush=True)
-        except Exception as e:  # reported to the parent, which raises it where it waits
-            print(f"error {optimizer} {kind}: {type(e).__name__}: {e}".replace("\n", " "), flush=True)
+    try:
+        for line in sys.stdin:
+            optimizer, kind = line.split()
+            try:
+                compile_kernel(optimizer, kind)
+                print(f"ok {optimizer} {kind}", flush=True)
+            except Exception as e:  # reported to the parent, which raises it where it waits
+                print(f"error {optimizer} {kind}: {type(e).__name__}: {e}".replace("\n", " "), flush=True)
+    except BrokenPipeError:     # the server stopped while this worker compiled: nobody to tell
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # (Python's recipe: no exit noise)
 
 
 if __name__ == "__main__":

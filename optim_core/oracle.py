@@ -11,6 +11,7 @@ import numpy as np
 from numba import njit
 
 from surfaces import kernels as surf
+from surfaces.jit_cache import cached_njit
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -20,6 +21,8 @@ _TWO_M53 = 2.0 ** -53
 
 NOISE_STREAM = 1
 SHUFFLE_STREAM = 2
+
+_unit = cached_njit("oracle", ("optim_core/oracle.py",), nogil=True)
 
 
 @njit(inline="always")
@@ -45,7 +48,7 @@ def normal_pair(seed, t):
     return r * math.cos(2.0 * math.pi * u2), r * math.sin(2.0 * math.pi * u2)
 
 
-@njit(inline="always")
+@_unit
 def shuffle_epoch(seed, epoch, perm):
     """Fill ``perm`` with the permutation of epoch ``epoch`` (Fisher-Yates from the identity)."""
     n = perm.shape[0]
@@ -56,7 +59,7 @@ def shuffle_epoch(seed, epoch, perm):
         perm[i], perm[j] = perm[j], perm[i]
 
 
-@njit(inline="always")
+@_unit
 def noise(seed, t, sigma):
     """The gradient noise of step t: σ·(two independent N(0, 1) draws), (0, 0) when σ = 0."""
     if sigma > 0.0:

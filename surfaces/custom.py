@@ -95,6 +95,10 @@ class CustomSurface(Surface):
         x, y = np.broadcast_arrays(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
         return program.evaluate(self.packed, x, y).reshape(-1, 6) * self.params["scale"], x.shape
 
+    def _values(self, x, y) -> tuple:
+        out, shape = self._evaluate(x, y)
+        return out[:, 0], shape
+
     @property
     def key(self) -> tuple:
         return ("custom", self.expression, self.domain, self.params["scale"])

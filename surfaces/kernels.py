@@ -417,7 +417,7 @@ def batch_value(sid, h, sp, idx, lo, hi, x, y):
     """Loss of the mini-batch idx[lo:hi] (sample indices) of a finite-sum (built-in) surface; an
     empty batch means the full loss."""
     if hi == lo or not _is_finite_sum(sid):
-        return evaluate(sid, h, x, y)[0]
+        return value(sid, h, x, y)
     return _finite_sum_batch(sid, sp, idx, lo, hi, x, y)[0]
 
 
@@ -425,10 +425,21 @@ def batch_value(sid, h, sp, idx, lo, hi, x, y):
 def batch_grad(sid, h, sp, idx, lo, hi, x, y):
     """Gradient of the mini-batch idx[lo:hi]: the mean of the per-sample gradients."""
     if hi == lo or not _is_finite_sum(sid):
-        r = evaluate(sid, h, x, y)
-        return r[1], r[2]
+        return grad(sid, h, x, y)
     r = _finite_sum_batch(sid, sp, idx, lo, hi, x, y)
     return r[1], r[2]
+
+
+# The vectorised forms call the shared units rather than inline ``evaluate`` once more: each
+# inlined copy of the fourteen formulas cost ~2 s of a fresh start's compile (the map waits for
+# ``value_many``, which then costs only the ``value`` every kernel needs anyway).
+
+@_unit
+def value_many(sid, sp, xs, ys, out):
+    """out[i] = f(xs[i], ys[i]) over flat arrays (a map of the surface)."""
+    h = header(sp)
+    for i in range(xs.shape[0]):
+        out[i] = value(sid, h, xs[i], ys[i])
 
 
 @_unit
@@ -436,6 +447,6 @@ def evaluate_many(sid, sp, xs, ys, out):
     """Vectorised ``evaluate`` over flat arrays: out[i] = (f, gx, gy, hxx, hxy, hyy)."""
     h = header(sp)
     for i in range(xs.shape[0]):
-        r = evaluate(sid, h, xs[i], ys[i])
-        for j in range(6):
-            out[i, j] = r[j]
+        out[i, 0] = value(sid, h, xs[i], ys[i])
+        out[i, 1], out[i, 2] = grad(sid, h, xs[i], ys[i])
+        out[i, 3], out[i, 4], out[i, 5] = hess(sid, h, xs[i], ys[i])

@@ -296,3 +296,47 @@ def test_early_stopping_in_chinese():
     assert "早停于第几步" in board and "最终 − 早停时" in board
     stops = next(t for t in map_spec(at)["data"] if t.get("name") == "stops")
     assert all("会在这里停下" in c for c in stops["customdata"])
+
+
+class _HalfReady:
+    """The server's warm-up on a first start: Adam's and NAG's kernels are still compiling."""
+    def __init__(self):
+        self.late = {"adam", "nag"}
+
+    def not_ready(self, kernels):
+        return [k for k in kernels if k[0] in self.late]
+
+    def ensure(self, kernels, timeout=600.0):
+        assert not [k for k in kernels if k[0] in self.late], "the Playground waited for a late kernel"
+
+
+def test_a_first_start_draws_the_map_with_the_ready_runs_and_names_the_rest(monkeypatch):
+    from ui import cache, page
+    warm = _HalfReady()
+    monkeypatch.setattr(cache, "engine_warmup", lambda: warm)
+    monkeypatch.setattr(page, "is_ready", lambda *k: False)     # the page's own rerun: not in this test
+    at = app()
+    assert not at.exception
+    assert [n.split("<br>")[0] for n in legend_names(map_spec(at))] == ["SGD", "Momentum", "AdaGrad", "RMSProp"]
+    (note,) = [str(e.value) for e in at.info]
+    assert "Nesterov (NAG)" in note and "Adam" in note and "join" in note
+    assert "opt" not in list(at.query_params)    # the link still names the default six (left out as defaults)
+    board = next(m.value for m in at.markdown if m.value.startswith("| \\# |"))
+    assert len(board.splitlines()) == 2 + 4
+    warm.late = set()                                                   # compiled now
+    at.run()
+    assert len(legend_names(map_spec(at))) == 6 and not at.info
+
+
+def test_a_first_start_before_any_kernel_is_ready_still_draws_the_map(monkeypatch):
+    from ui import cache, page
+    warm = _HalfReady()
+    warm.late = set(PlaygroundConfig().optimizers)
+    monkeypatch.setattr(cache, "engine_warmup", lambda: warm)
+    monkeypatch.setattr(page, "is_ready", lambda *k: False)
+    at = app({"lang": "zh"})
+    assert not at.exception
+    spec = map_spec(at)
+    assert spec["layout"]["images"][0]["source"].startswith("data:image/png") and not legend_names(spec)
+    (note,) = [str(e.value) for e in at.info]
+    assert "Adam" in note and "编译" in note

@@ -15,7 +15,7 @@ from lab.compare import CompareConfig, panel_configs, run_panels
 from lab.config import CUSTOM, TOL, PlaygroundConfig
 from lab.early_stop import stop_steps
 from lab.race import run_lanes
-from lab.warmup import Warmup, is_ready
+from lab.warmup import MAP, Warmup, is_ready
 from optim_core.engine import typed_kind
 from viz.charts import band_figure, compare_loss_figure, curves_figure
 from viz.compare import compare_figure
@@ -51,24 +51,46 @@ def settle_heap() -> None:
             gc.freeze()
 
 
+def _kernels(optimizers, kinds, typed) -> list:
+    kinds = tuple(typed_kind(k) for k in kinds) if typed else kinds
+    return [(oid, kind) for oid in dict.fromkeys(optimizers) for kind in kinds]
+
+
 def ensure_kernels(optimizers, kinds=("trajectory",), typed: bool = False) -> None:
     """Wait until the ``kinds`` kernels of ``optimizers`` (those for a ``typed`` surface, if it is
     one) are compiled on disk (at once when they are: every start after the first), with a spinner
     naming the wait. This process then only loads them: compiling cold inside Streamlit's script
     thread was once seen to hang for good."""
-    from ui.i18n import t
     settle_heap()
-    kinds = tuple(typed_kind(k) for k in kinds) if typed else kinds
-    todo = [(oid, kind) for oid in dict.fromkeys(optimizers) for kind in kinds if not is_ready(oid, kind)]
+    _wait_for([k for k in _kernels(optimizers, kinds, typed) if not is_ready(*k)])
+
+
+def _wait_for(todo) -> None:
+    from ui.i18n import t
     if todo:
         with st.spinner(t("warming"), show_time=True):
             engine_warmup().ensure(todo)
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
 def surface(key: tuple):
     """The surface ``key`` names (``PlaygroundConfig.surface_key``), made once per process."""
+    _wait_for([MAP] if key[0] != CUSTOM and not is_ready(*MAP) else [])   # the code its map needs
+    return _surface(key)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _surface(key: tuple):
     return surfaces.from_key(key)
+
+
+def race_so_far(cfg: PlaygroundConfig) -> tuple:
+    """``race(cfg)`` without waiting for kernels still compiling (a fresh server's first minute):
+    (``cfg`` without the optimizers left out, so that every cache key below says what is drawn;
+    its lanes; the (optimizer, kind) kernels left out)."""
+    settle_heap()
+    late = engine_warmup().not_ready(_kernels(cfg.optimizers, ("trajectory",), cfg.surface == CUSTOM))
+    now = replace(cfg, optimizers=tuple(o for o in cfg.optimizers if o not in {oid for oid, _ in late}))
+    return now, (_race(now.run_key(), now) if now.optimizers else []), late
 
 
 def race(cfg: PlaygroundConfig):

@@ -8,6 +8,8 @@ from typing import Callable, NamedTuple
 
 import streamlit as st
 
+from lab.warmup import is_ready
+
 from . import binding, present, sidebar, state, style, toolbars
 from .i18n import opt_name, t
 
@@ -19,11 +21,23 @@ class Frame(NamedTuple):
     main: object                # the container of the figure
     controls: object = None     # what the page's ``above`` returned (e.g. where to put a refusal)
 
-    def refusals(self, lanes) -> None:
-        """A lane the engine refused (a value out of its range) is named above the figure."""
+    def refusals(self, lanes, late=()) -> None:
+        """A lane the engine refused (a value out of its range) is named above the figure; so are,
+        on a server's first start, the optimizers whose kernels (``late``: (optimizer, kind)
+        pairs) are still compiling, and the page reruns by itself as each one gets ready."""
         for ln in lanes:
             if not ln.ok:
                 self.notes.error(t("engine_refused", name=opt_name(ln.optimizer), message=ln.error))
+        if late:
+            names = ", ".join(opt_name(o) for o in dict.fromkeys(oid for oid, _ in late))
+            self.notes.info(t("joining", names=names), icon="⏳")
+            _rerun_when_ready(tuple(late))
+
+
+@st.fragment(run_every=1.0)
+def _rerun_when_ready(late: tuple) -> None:
+    if any(is_ready(*k) for k in late):
+        st.rerun()
 
 
 def start(page: str, *, above: Callable | None = None, below: Callable | None = None) -> Frame:

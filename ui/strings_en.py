@@ -102,6 +102,7 @@ STRINGS = {
     "engine_refused": "The engine refused {name}: {message}",
     "no_optimizer": "Pick at least one optimizer in the sidebar.",
     "warming": "Preparing the optimizers (only on the first start, a few seconds)…",
+    "joining": "{names}: compiling for this server's first start; they join the race in a few seconds.",
     # statuses and captions
     "status_ok": "ok",
     "status_diverged": "diverged",
