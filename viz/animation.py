@@ -20,6 +20,7 @@ so no slow ``go.Figure`` round trip is needed.
 """
 from __future__ import annotations
 
+import bisect
 import math
 
 import numpy as np
@@ -69,6 +70,8 @@ class Track:
         self.runaway = result.status in ("diverged", "escaped")
         self.end = c.exit_point(xy, domain)
         self._memo = {}
+        self._idx = self.idx.tolist()        # bisect on a list: a frame asks ~100 times per trace
+        self._lists = None
 
     def chunk(self, j):
         a, b = j * self.size, min((j + 1) * self.size, len(self.idx) - 1)
@@ -83,7 +86,30 @@ class Track:
     def _at(self, s):
         """(step, index of the last display point ≤ it, head point) at step ``s``."""
         s = min(s, self.n - 1)
-        return s, int(np.searchsorted(self.idx, s, side="right")) - 1, self.xy[s]
+        return s, bisect.bisect_right(self._idx, s) - 1, self.xy[s]
+
+    def _rounded(self, dec):
+        """The display points and every point as JSON-ready lists at ``dec`` decimals, rounded once
+        for all frames (rounding is elementwise: a slice of these is the slice rounded)."""
+        if self._lists is None or self._lists[0] != dec:
+            self._lists = (dec, c.rounded(self.pts[:, 0], dec), c.rounded(self.pts[:, 1], dec),
+                           c.rounded(self.xy[:, 0], dec), c.rounded(self.xy[:, 1], dec))
+        return self._lists[1:]
+
+    def tail_lists(self, s, dec):
+        """``state(s)``'s tail as rounded x and y lists (what a frame sends)."""
+        px, py, ax, ay = self._rounded(dec)
+        s, q, _ = self._at(s)
+        c0 = (q // self.size) * self.size
+        if self._idx[q] == s:
+            return px[c0:q + 1], py[c0:q + 1]
+        return px[c0:q + 1] + [ax[s]], py[c0:q + 1] + [ay[s]]
+
+    def head_lists(self, s, dec):
+        """``state(s)``'s head as rounded x and y values."""
+        _, _, ax, ay = self._rounded(dec)
+        s = min(s, self.n - 1)
+        return ax[s], ay[s]
 
     def _ending_at_head(self, pts, s, q, head):
         return pts if self.idx[q] == s else np.vstack([pts, head[None, :]])
@@ -223,7 +249,7 @@ def add_map(b: Builder, surface, runs, labels, *, shown, T, sty=c.NORMAL, xa="x"
                   lambda s, tr=tr, j=j: {"line": {"width": width if tr.state(s)[0][j] else 0}})
         b.add({"type": "scatter", "x": c.rounded(tail[:, 0], dec), "y": c.rounded(tail[:, 1], dec), **axes,
                "legendgroup": tr.oid, "hoverinfo": "skip", "line": {"color": col, "width": width}, **tail_trace},
-              lambda s, tr=tr: (lambda t: {"x": c.rounded(t[:, 0], dec), "y": c.rounded(t[:, 1], dec)})(tr.state(s)[1]))
+              lambda s, tr=tr: dict(zip("xy", tr.tail_lists(s, dec))))
 
     for tr in tracks:
         col = colour(tr.oid)
@@ -258,8 +284,8 @@ def add_map(b: Builder, surface, runs, labels, *, shown, T, sty=c.NORMAL, xa="x"
                           "line": {"color": "#000000", "width": 2}}}, stop_marks)
     if tracks:
         def heads(s):
-            h = np.array([tr.state(s)[2] for tr in tracks])
-            return {"x": c.rounded(h[:, 0], dec), "y": c.rounded(h[:, 1], dec)}
+            h = [tr.head_lists(s, dec) for tr in tracks]
+            return {"x": [p[0] for p in h], "y": [p[1] for p in h]}
         b.add({"type": "scatter", **heads(shown), **axes, "mode": "markers", "name": "heads", "showlegend": False,
                "customdata": [labels.get(tr.oid, tr.oid) for tr in tracks],
                "hovertemplate": "%{x}, %{y}<extra>%{customdata}</extra>",
