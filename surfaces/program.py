@@ -362,7 +362,21 @@ def _value_grad(sp, w, row, x, y):
         if _popping(op):
             top -= 3
             a, ax, ay = w[row, top], w[row, top + 1], w[row, top + 2]
-        if op < POW_S or op == NEG or op == MIN_S or op == MAX_S or op == FN_SQRT or op == FN_ABS or op == FN_SIGN \
+        # the commonest forms first, written out (the block passes' own formulas): a one-point pass
+        # is dispatch-bound, and these skip the call into _simple's chain of tests
+        if op == ADD_S:
+            v, gx, gy = a + v, ax + gx, ay + gy
+        elif op == MUL_S:
+            v, gx, gy = a * v, ax * v + a * gx, ay * v + a * gy
+        elif op == ADD_C:
+            v = v + c
+        elif op == MUL_C:
+            v, gx, gy = v * c, gx * c, gy * c
+        elif op == MUL_X:
+            v, gx, gy = v * x, gx * x + v, gy * x
+        elif op == MUL_Y:
+            v, gx, gy = v * y, gx * y, gy * y + v
+        elif op < POW_S or op == NEG or op == MIN_S or op == MAX_S or op == FN_SQRT or op == FN_ABS or op == FN_SIGN \
                 or op == POWI_C:
             v, gx, gy = _simple(op, c, x, y, a, ax, ay, v, gx, gy)
         elif CALLS:                                     # noqa: F821 (bound per variant)

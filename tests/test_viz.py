@@ -381,3 +381,22 @@ def test_the_convexity_map_shades_the_not_psd_region_into_its_one_image():
     # λ_min < 0 exactly where |x| < 1/√3: the middle column is tinted, the edges are not
     assert changed[:, w // 2].all() and not changed[:, 2].any() and not changed[:, w - 3].any()
     assert shaded[h // 2, w // 2, 0] > shaded[h // 2, w // 2, 2]            # towards red
+
+
+@pytest.mark.parametrize("oid,surface,start,steps,hyper", [("adam", "valley", (-5.0, -2.0), 300, None),
+                                                           ("sgd", "beale", (1.0, 1.5), 500, {"lr": 0.1}),
+                                                           ("asgd", "rosenbrock", (-1.5, 2.0), 2000, None)])
+def test_a_tracks_rounded_tail_and_head_are_its_state_rounded(oid, surface, start, steps, hyper):
+    """Frames read the tail and head from lists rounded once per track: the same numbers as
+    rounding each frame's state."""
+    from viz import common as c
+    from viz.animation import Track
+    s = surfaces.get(surface)
+    dec = decimals_for(max(s.domain[1] - s.domain[0], s.domain[3] - s.domain[2]))
+    result = run(oid, surface, start, steps, hyper)
+    assert oid != "sgd" or result.status == "escaped"        # a path clipped at the map's edge
+    tr = Track(oid, result, s.domain)
+    for step in list(range(0, tr.n + 3)) + [10 ** 6]:
+        _, tail, head, _ = tr.state(step)
+        assert tr.tail_lists(step, dec) == (c.rounded(tail[:, 0], dec), c.rounded(tail[:, 1], dec)), step
+        assert list(tr.head_lists(step, dec)) == c.rounded(head, dec), step
