@@ -339,4 +339,4 @@ def test_a_first_start_before_any_kernel_is_ready_still_draws_the_map(monkeypatc
     spec = map_spec(at)
     assert spec["layout"]["images"][0]["source"].startswith("data:image/png") and not legend_names(spec)
     (note,) = [str(e.value) for e in at.info]
-    assert "Adam" in note and "编译" in note
+    assert "Adam" in note and "编译" in note and "、" in note and ", " not in note     # the language's own list

@@ -29,8 +29,8 @@ class Frame(NamedTuple):
             if not ln.ok:
                 self.notes.error(t("engine_refused", name=opt_name(ln.optimizer), message=ln.error))
         if late:
-            names = ", ".join(opt_name(o) for o in dict.fromkeys(oid for oid, _ in late))
-            self.notes.info(t("joining", names=names), icon="⏳")
+            names = t("list_sep").join(opt_name(o) for o in dict.fromkeys(oid for oid, _ in late))
+            self.notes.info(t("joining", names=names), icon=":material/hourglass_top:")
             _rerun_when_ready(tuple(late))
 
 
@@ -62,7 +62,7 @@ def start(page: str, *, above: Callable | None = None, below: Callable | None = 
     state.publish(cfg)
     lines = present.note_lines(state.notes(cfg))
     if lines:
-        notes.warning(t("notes_title") + "  \n" + "  \n".join(lines), icon="⚠️")
+        notes.warning(t("notes_title") + "  \n" + "  \n".join(lines), icon=":material/warning:")
     return Frame(cfg, presenting, notes, main, controls)
 
 

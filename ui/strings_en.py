@@ -103,6 +103,7 @@ STRINGS = {
     "no_optimizer": "Pick at least one optimizer in the sidebar.",
     "warming": "Preparing the optimizers (only on the first start, a few seconds)…",
     "joining": "{names}: compiling for this server's first start; they join the race in a few seconds.",
+    "list_sep": ", ",
     # statuses and captions
     "status_ok": "ok",
     "status_diverged": "diverged",

@@ -103,6 +103,7 @@ STRINGS = {
     "no_optimizer": "请在侧边栏至少选择一个优化器。",
     "warming": "正在准备优化器（仅首次启动，需几秒钟）……",
     "joining": "{names}：本服务器首次启动，正在编译，几秒后加入比赛。",
+    "list_sep": "、",
     # statuses and captions
     "status_ok": "正常",
     "status_diverged": "发散",
