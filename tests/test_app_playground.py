@@ -340,3 +340,34 @@ def test_a_first_start_before_any_kernel_is_ready_still_draws_the_map(monkeypatc
     assert spec["layout"]["images"][0]["source"].startswith("data:image/png") and not legend_names(spec)
     (note,) = [str(e.value) for e in at.info]
     assert "Adam" in note and "编译" in note and "、" in note and ", " not in note     # the language's own list
+
+
+def test_a_stale_url_sent_with_a_quick_second_change_does_not_undo_it():
+    """Two quick changes: the browser may send the second one with the URL from before the first
+    one's write reached it. That URL is not a new link: the newer widget value wins."""
+    at = app()
+    at.session_state["w:steps"] = 400
+    at.run()
+    assert at.query_params["steps"] == "400"
+    for k in list(at.query_params):          # the URL as it was before that write
+        del at.query_params[k]
+    at.session_state["w:steps"] = 500        # the second change, sent with it
+    at.run()
+    assert not at.exception
+    assert at.session_state["w:steps"] == 500 and at.query_params["steps"] == "500"
+    assert "300 steps" not in all_text(at) and "500 steps" in all_text(at)
+
+
+def test_the_back_button_still_restores_the_previous_url():
+    """A URL unlike the last one written, with the widgets as that write left them, is navigation
+    (the back button, an edited link): it is decoded."""
+    at = app()
+    at.session_state["w:steps"] = 400
+    at.run()
+    at.session_state["w:steps"] = 500
+    at.run()
+    assert at.query_params["steps"] == "500"
+    at.query_params["steps"] = "400"         # back to the previous entry
+    at.run()
+    assert not at.exception
+    assert at.session_state["w:steps"] == 400 and at.query_params["steps"] == "400"

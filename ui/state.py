@@ -4,7 +4,9 @@
 
 * on entry, if the URL is not the one this session last wrote (a fresh load, an edited or
   pasted link, the back button), it is decoded with the page's codec into the widgets'
-  session-state keys; values that could not be used become notes the page shows. Moving to
+  session-state keys; values that could not be used become notes the page shows. Not when the
+  widgets moved since that write: the URL is then a stale one the browser sent with a quick
+  second change, before the first change's URL reached it. Moving to
   another page with an empty query string keeps the current settings (Streamlit clears the
   query string on a page switch; the settings are shared by the pages);
 * the page hands over its configuration with ``publish(cfg)``;
@@ -27,6 +29,7 @@ _PAGE = binding.PAGE      # the page it belonged to
 _NOTES = "_url_notes"      # notes of the last decode
 _NOTES_FOR = "_url_notes_for"
 _CFG = "_url_cfg"
+_WIDGETS = "_url_widgets"  # the configuration the widgets held when this session last wrote the URL
 
 
 def _query() -> dict:
@@ -44,7 +47,8 @@ def url_sync(page: str):
     ss[_PAGE] = page
     controls.keep_widget_state()
     binding.new_run()
-    if ss.get(_LAST) != canonical_query(flat) and not (switched and not flat):
+    if ss.get(_LAST) != canonical_query(flat) and not (switched and not flat) \
+            and not (not switched and _widgets_moved(ss, schema, page)):
         lang_before = lang()
         cfg, notes = schema.decode(q)
         binding.load(cfg, page)
@@ -63,6 +67,15 @@ def url_sync(page: str):
             if canonical_query(new) != canonical_query(flat):
                 st.query_params.from_dict(new)
             ss[_LAST] = canonical_query(new)
+            ss[_WIDGETS] = schema.canonical(binding.read(page))
+
+
+def _widgets_moved(ss, schema, page: str) -> bool:
+    """The widgets hold another configuration than when this session last wrote the URL: this run
+    answers a widget change, so a URL unlike the one last written is one the browser sent before
+    that write reached it (a slider moved twice in quick succession), not a new link nor the back
+    button (those come with the widgets as they were). Decoding it would undo the newer change."""
+    return ss.get(_WIDGETS) is not None and schema.canonical(binding.read(page)) != ss[_WIDGETS]
 
 
 def publish(cfg) -> None:
