@@ -4,9 +4,9 @@
 
 * on entry, if the URL is not the one this session last wrote (a fresh load, an edited or
   pasted link, the back button), it is decoded with the page's codec into the widgets'
-  session-state keys; values that could not be used become notes the page shows. Not when the
-  widgets moved since that write: the URL is then a stale one the browser sent with a quick
-  second change, before the first change's URL reached it. Moving to
+  session-state keys; values that could not be used become notes the page shows. Not when it
+  is the URL that write replaced and the widgets moved since: a stale URL the browser sent with
+  a quick second change, before the first change's write reached it. Moving to
   another page with an empty query string keeps the current settings (Streamlit clears the
   query string on a page switch; the settings are shared by the pages);
 * the page hands over its configuration with ``publish(cfg)``;
@@ -30,6 +30,7 @@ _NOTES = "_url_notes"      # notes of the last decode
 _NOTES_FOR = "_url_notes_for"
 _CFG = "_url_cfg"
 _WIDGETS = "_url_widgets"  # the configuration the widgets held when this session last wrote the URL
+_REPLACED = "_url_replaced"  # the query string that write replaced
 
 
 def _query() -> dict:
@@ -48,7 +49,7 @@ def url_sync(page: str):
     controls.keep_widget_state()
     binding.new_run()
     if ss.get(_LAST) != canonical_query(flat) and not (switched and not flat) \
-            and not (not switched and _widgets_moved(ss, schema, page)):
+            and not (not switched and _stale(ss, schema, page, flat)):
         lang_before = lang()
         cfg, notes = schema.decode(q)
         binding.load(cfg, page)
@@ -66,16 +67,18 @@ def url_sync(page: str):
             new = schema.encode(cfg)
             if canonical_query(new) != canonical_query(flat):
                 st.query_params.from_dict(new)
+                ss[_REPLACED] = canonical_query(flat)
             ss[_LAST] = canonical_query(new)
             ss[_WIDGETS] = schema.canonical(binding.read(page))
 
 
-def _widgets_moved(ss, schema, page: str) -> bool:
-    """The widgets hold another configuration than when this session last wrote the URL: this run
-    answers a widget change, so a URL unlike the one last written is one the browser sent before
-    that write reached it (a slider moved twice in quick succession), not a new link nor the back
-    button (those come with the widgets as they were). Decoding it would undo the newer change."""
-    return ss.get(_WIDGETS) is not None and schema.canonical(binding.read(page)) != ss[_WIDGETS]
+def _stale(ss, schema, page: str, flat: dict) -> bool:
+    """The URL is the one this session's last write replaced, and the widgets have moved since
+    that write: the browser sent a quick second change with the URL from before the first one's
+    write reached it (a slider moved twice in quick succession). Decoding it would undo the newer
+    change. The back button brings the same URL back with the widgets as the write left them."""
+    return (canonical_query(flat) == ss.get(_REPLACED) and ss.get(_WIDGETS) is not None
+            and schema.canonical(binding.read(page)) != ss[_WIDGETS])
 
 
 def publish(cfg) -> None:
