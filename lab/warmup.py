@@ -113,17 +113,12 @@ class Warmup:
 
     def ensure(self, kernels, timeout: float = 600.0) -> None:
         """Return once every kernel in ``kernels`` is compiled on disk (at once when it already is)."""
-        todo = [k for k in kernels if not is_ready(*k)]
-        if not todo:
-            return
-        self.request(todo, priority=0)
+        todo = self.not_ready(kernels)
         deadline = time.monotonic() + timeout
         with self._cv:
             while True:
                 missing = [k for k in todo if not is_ready(*k)]
-                failed = [k for k in missing if k in self._failed]
-                if failed:
-                    raise RuntimeError(f"compiling {failed[0]} failed: {self._failed[failed[0]]}")
+                self._raise_if_failed(missing)
                 if not missing:
                     return
                 left = deadline - time.monotonic()
@@ -135,13 +130,16 @@ class Warmup:
         """Those of ``kernels`` not compiled yet, moved to the front of the queue; returns at once
         (a page that can show something without them does not wait)."""
         todo = [k for k in kernels if not is_ready(*k)]
-        with self._cv:
-            failed = [k for k in todo if k in self._failed]
-        if failed:
-            raise RuntimeError(f"compiling {failed[0]} failed: {self._failed[failed[0]]}")
+        self._raise_if_failed(todo)
         if todo:
             self.request(todo, priority=0)
         return todo
+
+    def _raise_if_failed(self, kernels) -> None:
+        with self._cv:                       # a reentrant lock: ensure holds it already
+            failed = [k for k in kernels if k in self._failed]
+        if failed:
+            raise RuntimeError(f"compiling {failed[0]} failed: {self._failed[failed[0]]}")
 
     def busy(self) -> bool:
         with self._cv:
