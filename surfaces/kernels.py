@@ -283,13 +283,26 @@ def custom_prefill(sp, w, xs, gp, alive, hessian):
     """The memos of a block's live runs after a step: the gradient (and with ``hessian`` the
     Hessian) at gp[k], where run k takes its next gradient, and the loss at its new point xs[k]
     when that is elsewhere (NAG's look-ahead): one pass per quantity for the whole block."""
-    if hessian:
-        program.value_grad_hess_lanes(sp, w, gp, alive)
-    else:
-        program.value_grad_lanes(sp, w, gp, alive)
-    elsewhere = np.zeros(xs.shape[0], np.bool_)
+    # a run that did not move (a converged BFGS or Newton run: its step is below half an ulp) finds
+    # its point in the memo already
+    lanes = xs.shape[0]
+    moved = np.zeros(lanes, np.bool_)
+    any_moved = False
+    for k in range(lanes):
+        if alive[k]:
+            have = w[k, G] == gp[k, 0] and w[k, G + 1] == gp[k, 1]
+            if hessian:
+                have = have and w[k, H] == gp[k, 0] and w[k, H + 1] == gp[k, 1]
+            if not have:
+                moved[k] = any_moved = True
+    if any_moved:
+        if hessian:
+            program.value_grad_hess_lanes(sp, w, gp, moved)
+        else:
+            program.value_grad_lanes(sp, w, gp, moved)
+    elsewhere = np.zeros(lanes, np.bool_)
     any_elsewhere = False
-    for k in range(xs.shape[0]):
+    for k in range(lanes):
         if alive[k] and not (gp[k, 0] == xs[k, 0] and gp[k, 1] == xs[k, 1]):
             elsewhere[k] = any_elsewhere = True
     if any_elsewhere:
@@ -326,6 +339,10 @@ def _value_at(sid, h, sp, w, row, x, y):
         return lambda sid, h, sp, w, row, x, y: value(sid, h, x, y)
 
     def typed(sid, h, sp, w, row, x, y):
+        if w[row, V] == x and w[row, V + 1] == y:      # the memos, checked here: a call costs more
+            return h[0] * w[row, V + 2]
+        if w[row, G] == x and w[row, G + 1] == y:
+            return h[0] * w[row, G + 2]
         if sp[3] == 0.0:
             return custom_value_call_free(h, sp, w, row, x, y)
         return custom_value(h, sp, w, row, x, y)
@@ -338,6 +355,8 @@ def _grad_at(sid, h, sp, w, row, x, y):
         return lambda sid, h, sp, w, row, x, y: grad(sid, h, x, y)
 
     def typed(sid, h, sp, w, row, x, y):
+        if w[row, G] == x and w[row, G + 1] == y:
+            return h[0] * w[row, G + 3], h[0] * w[row, G + 4]
         if sp[3] == 0.0:
             return custom_grad_call_free(h, sp, w, row, x, y)
         return custom_grad(h, sp, w, row, x, y)
@@ -348,7 +367,12 @@ def _grad_at(sid, h, sp, w, row, x, y):
 def _hess_at(sid, h, sp, w, row, x, y):
     if isinstance(w, types.NoneType):
         return lambda sid, h, sp, w, row, x, y: hess(sid, h, x, y)
-    return lambda sid, h, sp, w, row, x, y: custom_hess(h, sp, w, row, x, y)
+
+    def typed(sid, h, sp, w, row, x, y):
+        if w[row, H] == x and w[row, H + 1] == y:
+            return h[0] * w[row, H + 2], h[0] * w[row, H + 3], h[0] * w[row, H + 4]
+        return custom_hess(h, sp, w, row, x, y)
+    return typed
 
 
 @overload(prefill, inline="always")
