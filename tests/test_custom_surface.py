@@ -196,7 +196,8 @@ def test_run_many_on_a_typed_surface_is_run_bit_for_bit(oid, hyper):
         assert (g.status != 0).sum() >= 5 and (g.status == 0).sum() >= 5   # both kinds of start
 
 
-@pytest.mark.parametrize("oid,hyper", [("newton", {"damping": 0.5}), ("nag", {"lr": 0.01}), ("adam", {"lr": 0.05})])
+@pytest.mark.parametrize("oid,hyper", [("newton", {"damping": 0.5}), ("nag", {"lr": 0.01}), ("adam", {"lr": 0.05}),
+                                       ("bfgs", None)])
 def test_run_many_is_run_bit_for_bit_on_a_function_that_calls_the_maths_library(oid, hyper):
     """The block passes' other branch: programs with sin, exp, log run the one-point Hessian per lane."""
     s = surfaces.custom("sin(3*x)*cos(2*y) + 0.1*(x^2 + y^2) + log(1 + exp(x))", (-3, 3, -3, 3))

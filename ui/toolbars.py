@@ -82,28 +82,37 @@ def _on_axis(axis: str):
     binding.reset(axis)
 
 
+def _grid_size_form(container, name: str, boxes) -> None:
+    """The settings that size a grid of runs (``boxes``: (URL key, label, widget keywords)), with an
+    Apply button: clicking a box's +/− several times starts no grid until Apply (or Enter)."""
+    form = container.form("apply_" + name, border=False)
+    cols = form.columns([1.0] * len(boxes) + [0.75], vertical_alignment="bottom")
+    for col, (key, label, kw) in zip(cols, boxes):
+        setting(key, label, container=col, **kw)
+    cols[-1].form_submit_button(t("apply"), help=t("apply_help"))
+
+
 def sweep_controls() -> dict:
     """The rows above the Sweep page's figure; returns each setting's column by URL key, so a
     refusal can be shown next to its widget."""
     slots = {}
-    top = st.columns([2.7, 1.0, 1.0], vertical_alignment="bottom")
+    top = st.columns([2.9, 0.9, 1.4], vertical_alignment="bottom")
     setting("sw.mode", t("sw_mode"), container=top[0], widget="segmented", format_func=lambda m: t("sw_mode_" + m))
     mode = binding.value("sw.mode")
     if mode == "tune":
         setting("sw.obj", t("sw_obj"), container=top[1], format_func=lambda o: t("sw_obj_" + o))
         setting("sw.factor", t("sw_factor"), container=top[2], help=t("sw_factor_help"))
         slots["sw.obj"] = top[1]
-        row = st.columns([1.0, 1.0, 1.1, 1.9, 0.9], vertical_alignment="bottom")
+        row = st.columns([0.85, 0.85, 2.2, 2.6], vertical_alignment="bottom")
         setting("sw.x.lo", "lr " + t("sw_lo"), container=row[0])
         setting("sw.x.hi", "lr " + t("sw_hi"), container=row[1])
-        setting("sw.n", t("sw_n"), container=row[2])
-        setting("sw.extra", t("sw_extra"), container=row[3], help=t("sw_extra_help"))
-        if binding.value("sw.extra"):
-            setting("sw.m", t("sw_m"), container=row[4])
-        slots.update({"sw.x.lo": row[0], "sw.n": row[2]})
+        setting("sw.extra", t("sw_extra"), container=row[2], help=t("sw_extra_help"))
+        sizes = [("sw.n", t("sw_n"), {})] + ([("sw.m", t("sw_m"), {})] if binding.value("sw.extra") else [])
+        _grid_size_form(row[3], "sweep_tune", sizes)
+        slots.update({"sw.x.lo": row[0], "sw.n": row[3]})
         return slots
     setting("sw.metric", t("sw_metric"), container=top[1], format_func=lambda m: t("sw_metric_" + m))
-    setting("sw.res", t("sw_res"), container=top[2], help=t("sw_res_help"))
+    _grid_size_form(top[2], "sweep", [("sw.res", t("sw_res"), {"help": t("sw_res_help")})])
     slots["sw.res"] = top[2]
     if mode == "map":
         row = st.columns([1.4, 1.2, 1.0, 1.0, 1.3, 1.0, 1.0], vertical_alignment="bottom")
@@ -130,8 +139,8 @@ def sweep_controls() -> dict:
 
 def basins_controls() -> dict:
     """The row above the Basins page's maps; returns each setting's column by URL key."""
-    cols = st.columns([0.8, 1.0, 1.6, 1.6], vertical_alignment="bottom")
+    cols = st.columns([0.8, 1.7, 1.6, 1.0], vertical_alignment="bottom")
     setting("bas.n", t("bas_n"), container=cols[0])
-    setting("bas.res", t("bas_res"), container=cols[1], help=t("bas_res_help"), step=10)
+    _grid_size_form(cols[1], "basins", [("bas.res", t("bas_res"), {"help": t("bas_res_help"), "step": 10})])
     setting("bas.radius", t("bas_radius"), container=cols[2], help=t("bas_radius_help"))
     return {"bas.res": cols[1]}

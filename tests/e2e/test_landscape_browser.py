@@ -61,3 +61,25 @@ def test_a_click_on_a_basin_start_opens_that_run(server, page):
     assert q["opt"] == ["adam"] and q["surface"] == ["himmelblau"]
     assert abs(float(q["x0"][0]) - gx) < 1e-3 and abs(float(q["y0"][0]) - gy) < 1e-3
     assert not page.errors, page.errors
+
+
+def test_the_grid_size_waits_for_apply(server, page):
+    """Three clicks on the resolution box's + start no grid (no rerun, the URL keeps the size);
+    Apply starts the one grid asked for."""
+    page.goto(server + "/basins?bas.res=20&steps=60")
+    wait_for_chart(page)
+    form = page.get_by_test_id("stForm").filter(has=page.get_by_test_id("stNumberInput"))
+    plus = form.get_by_test_id("stNumberInputStepUp")
+    for _ in range(3):
+        plus.click()
+    expect_value = form.locator("input[type=number]")
+    page.wait_for_function("() => document.querySelector('[data-testid=stForm] input[type=number]').value === '50'",
+                           timeout=10000)
+    page.wait_for_timeout(1500)
+    assert "bas.res=20" in page.url and page.get_by_text("20 × 20", exact=False).count() == 1
+    assert expect_value.input_value() == "50"
+    form.get_by_role("button", name="Apply").click()
+    page.wait_for_function("() => window.location.search.includes('bas.res=50')", timeout=60000)
+    page.get_by_text("50 × 50", exact=False).first.wait_for(timeout=120000)
+    page.screenshot(path=str(ARTIFACTS / "basins_apply_1280x720.png"))
+    assert not page.errors, page.errors
