@@ -30,8 +30,9 @@ def engine_warmup() -> Warmup:
     """Once per server process: worker processes start compiling every kernel not yet on disk,
     the Playground's defaults first (``lab.warmup``). Returns at once. Also moves every object
     alive now (the imported modules: Streamlit, NumPy, Numba, Plotly, ours) out of the garbage
-    collector's sight: Streamlit collects after every script run, and walking those ~180,000
-    objects took 0.2–0.3 s of each rerun's CPU under the GIL (loadtest: most of a light rerun)."""
+    collector's sight: a full collection walked those ~180,000 objects in 0.2–0.3 s of CPU under
+    the GIL, and Streamlit used to run one after every script run (``runner.postScriptGC``, now
+    off in ``.streamlit/config.toml``)."""
     gc.freeze()
     return Warmup().start()
 
@@ -41,13 +42,12 @@ _FREEZE_LOCK = threading.Lock()
 
 
 def settle_heap() -> None:
-    """The first runs of a process import what the pages draw with (Plotly, pandas, pyarrow,
-    the kernels): ~120,000 more objects that Streamlit's collect after every run would walk again.
-    Freeze again at the start of the next few runs: the collect that ended the previous run has
-    already freed its garbage, so what is frozen is what stays."""
+    """The first runs import what the pages draw with (Plotly, pandas, the kernels: ~120,000
+    more objects): freeze again at the start of the next few runs, after a collection."""
     with _FREEZE_LOCK:
         if _LATE_FREEZES[0] > 0:
             _LATE_FREEZES[0] -= 1
+            gc.collect()
             gc.freeze()
 
 
