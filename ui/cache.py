@@ -22,6 +22,7 @@ from viz.compare import compare_figure
 from viz.playground import playground_figure
 from viz.view3d import surface3d_figure
 
+from .fastfig import WireFigure
 from .heavy import heavy_gate, waiting_note
 
 
@@ -42,8 +43,7 @@ _FREEZE_LOCK = threading.Lock()
 
 
 def settle_heap() -> None:
-    """The first runs import what the pages draw with (Plotly, pandas, the kernels: ~120,000
-    more objects): freeze again at the start of the next few runs, after a collection."""
+    """The first runs import ~120,000 more objects (Plotly, pandas): freeze them too, after a collect."""
     with _FREEZE_LOCK:
         if _LATE_FREEZES[0] > 0:
             _LATE_FREEZES[0] -= 1
@@ -116,7 +116,7 @@ def main_figure(cfg: PlaygroundConfig, surface, runs, labels, inside, text, pres
                         cfg.bands, seed_bands, cfg.early_stop_rule)
 
 
-@st.cache_data(max_entries=24, show_spinner=False)
+@st.cache_resource(max_entries=24, show_spinner=False)   # not _data: a WireFigure is never copied or changed
 def _main_figure(key: str, _surface, _runs, _labels, shown_step, arrows, inside, _text, present, bands, _seed_bands,
                  early_stop=None):
     stops = stop_steps(_runs, *early_stop) if early_stop else None
@@ -167,10 +167,10 @@ def compare_main(cc: CompareConfig, panels, text, present):
     return _compare_main(cc.key(), panels, cc.mode == "surfaces", None, cc.base.arrows, text, present)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def _compare_main(key: str, _panels, legend, shown_step, arrows, _text, present=False):
-    return compare_figure(_panels, legend=legend, shown_step=shown_step, arrows=arrows, text=_text,
-                          present=present)
+    return WireFigure(compare_figure(_panels, legend=legend, shown_step=shown_step, arrows=arrows, text=_text,
+                                     present=present))
 
 
 def compare_loss(cc: CompareConfig, series, text, present):

@@ -14,6 +14,7 @@ from lab.export import export_filename, runs_csv
 from viz.gif import DEFAULT_SIZE, MAX_GIF_FRAMES, animation_gif, final_png
 from viz.html_export import standalone_html
 
+from .fastfig import full
 from .i18n import figure_text, lang, t
 
 GIF_FRAMES = 60
@@ -24,7 +25,7 @@ _GIF = "_export_gif"           # session state: (configuration key, bytes)
 def export_section(kind: str, key: str, panels, fig: dict, surface_ids, optimizer_ids):
     """``kind``: "playground" or "compare"; ``key``: names the configuration shown (a GIF
     rendered for another one is not offered); ``panels``: viz.common.Panel list; ``fig``: the
-    animated figure dict, for the HTML file."""
+    animated figure (a dict or a ``fastfig.WireFigure``), for the HTML file."""
     today = datetime.date.today()
 
     def name(ext):
@@ -33,7 +34,7 @@ def export_section(kind: str, key: str, panels, fig: dict, surface_ids, optimize
     cols = st.columns(4)
     cols[0].download_button(t("export_csv"), data=lambda: runs_csv(panels), file_name=name("csv"), mime="text/csv",
                             on_click="ignore", icon=":material/table:", key=f"dl_csv_{kind}")
-    cols[1].download_button(t("export_html"), data=lambda: standalone_html(fig, name("html")[:-5]),
+    cols[1].download_button(t("export_html"), data=lambda: standalone_html(full(fig), name("html")[:-5]),
                             file_name=name("html"), mime="text/html", on_click="ignore", help=t("export_html_help"),
                             icon=":material/play_circle:", key=f"dl_html_{kind}")
     cols[2].download_button(t("export_png"), data=lambda: final_png(panels, text=text, lang=lang()),
