@@ -208,25 +208,22 @@ G, H, V = program.G_AT, program.H_AT, program.V_AT
 
 
 @njit(inline="always")
-def _custom_g(sp, w, row, x, y, calls):
-    """(f, fx, fy) of the program in sp at (x, y), from memo entry G when it is that point;
-    ``calls`` (a constant where it is inlined) picks the interpreter variant, so each unit below
-    holds one of them only."""
-    if w[row, G] == x and w[row, G + 1] == y:     # never true for NaN, nor for a fresh (NaN) row
-        return w[row, G + 2], w[row, G + 3], w[row, G + 4]
+def _holds(w, row, m, x, y):
+    """Memo entry m (G, H or V) of work row ``row`` is the point (x, y): never true for NaN, nor
+    for a fresh (NaN) row."""
+    return w[row, m] == x and w[row, m + 1] == y
+
+
+@njit(inline="always")
+def _fill_g(sp, w, row, x, y, calls):
+    """(f, fx, fy) of the program in sp at (x, y), computed and kept in memo entry G; ``calls`` (a
+    constant where it is inlined) picks the interpreter variant, so each unit below holds one."""
     if calls:
         f, gx, gy = program.value_grad(sp, w, row, x, y)
     else:
         f, gx, gy = program.value_grad_call_free(sp, w, row, x, y)
     w[row, G], w[row, G + 1], w[row, G + 2], w[row, G + 3], w[row, G + 4] = x, y, f, gx, gy
     return f, gx, gy
-
-
-@njit(inline="always")
-def _custom_f(sp, w, row, x, y, calls):
-    if w[row, V] == x and w[row, V + 1] == y:
-        return w[row, V + 2]
-    return _custom_g(sp, w, row, x, y, calls)[0]
 
 
 @_unit
@@ -246,36 +243,29 @@ def hess(sid, h, x, y):
     return r[3], r[4], r[5]
 
 
-@_unit
-def custom_value(h, sp, w, row, x, y):
-    return h[0] * _custom_f(sp, w, row, x, y, True)
-
-
-@_unit
-def custom_value_call_free(h, sp, w, row, x, y):
-    return h[0] * _custom_f(sp, w, row, x, y, False)
-
+# The interpreter's units, called on a memo miss only: the memos are read where they are asked
+# for (``value_at``, ``grad_at``, ``hess_at`` below), inside the kernel, since a call for a hit
+# cost more than the hit (it counts the references of the arrays it is handed).
 
 @_unit
-def custom_grad(h, sp, w, row, x, y):
-    r = _custom_g(sp, w, row, x, y, True)
-    return h[0] * r[1], h[0] * r[2]
+def custom_value_grad(h, sp, w, row, x, y):
+    f, gx, gy = _fill_g(sp, w, row, x, y, True)
+    return h[0] * f, h[0] * gx, h[0] * gy
 
 
 @_unit
-def custom_grad_call_free(h, sp, w, row, x, y):
-    r = _custom_g(sp, w, row, x, y, False)
-    return h[0] * r[1], h[0] * r[2]
+def custom_value_grad_call_free(h, sp, w, row, x, y):
+    f, gx, gy = _fill_g(sp, w, row, x, y, False)
+    return h[0] * f, h[0] * gx, h[0] * gy
 
 
 @_unit
 def custom_hess(h, sp, w, row, x, y):
-    """The Hessian, from memo entry H when it is that point (it then fills G as well)."""
-    if not (w[row, H] == x and w[row, H + 1] == y):
-        f, fx, fy, fxx, fxy, fyy = program.hessian_at(sp, w, row, x, y)
-        w[row, G], w[row, G + 1], w[row, G + 2], w[row, G + 3], w[row, G + 4] = x, y, f, fx, fy
-        w[row, H], w[row, H + 1], w[row, H + 2], w[row, H + 3], w[row, H + 4] = x, y, fxx, fxy, fyy
-    return h[0] * w[row, H + 2], h[0] * w[row, H + 3], h[0] * w[row, H + 4]
+    """The Hessian, computed and kept in memo entry H (and the gradient in G)."""
+    f, fx, fy, fxx, fxy, fyy = program.hessian_at(sp, w, row, x, y)
+    w[row, G], w[row, G + 1], w[row, G + 2], w[row, G + 3], w[row, G + 4] = x, y, f, fx, fy
+    w[row, H], w[row, H + 1], w[row, H + 2], w[row, H + 3], w[row, H + 4] = x, y, fxx, fxy, fyy
+    return h[0] * fxx, h[0] * fxy, h[0] * fyy
 
 
 @_unit
@@ -289,12 +279,9 @@ def custom_prefill(sp, w, xs, gp, alive, hessian):
     moved = np.zeros(lanes, np.bool_)
     any_moved = False
     for k in range(lanes):
-        if alive[k]:
-            have = w[k, G] == gp[k, 0] and w[k, G + 1] == gp[k, 1]
-            if hessian:
-                have = have and w[k, H] == gp[k, 0] and w[k, H + 1] == gp[k, 1]
-            if not have:
-                moved[k] = any_moved = True
+        if alive[k] and not (_holds(w, k, G, gp[k, 0], gp[k, 1])
+                             and (not hessian or _holds(w, k, H, gp[k, 0], gp[k, 1]))):
+            moved[k] = any_moved = True
     if any_moved:
         if hessian:
             program.value_grad_hess_lanes(sp, w, gp, moved)
@@ -339,13 +326,13 @@ def _value_at(sid, h, sp, w, row, x, y):
         return lambda sid, h, sp, w, row, x, y: value(sid, h, x, y)
 
     def typed(sid, h, sp, w, row, x, y):
-        if w[row, V] == x and w[row, V + 1] == y:      # the memos, checked here: a call costs more
+        if _holds(w, row, V, x, y):
             return h[0] * w[row, V + 2]
-        if w[row, G] == x and w[row, G + 1] == y:
+        if _holds(w, row, G, x, y):
             return h[0] * w[row, G + 2]
         if sp[3] == 0.0:
-            return custom_value_call_free(h, sp, w, row, x, y)
-        return custom_value(h, sp, w, row, x, y)
+            return custom_value_grad_call_free(h, sp, w, row, x, y)[0]
+        return custom_value_grad(h, sp, w, row, x, y)[0]
     return typed
 
 
@@ -355,11 +342,10 @@ def _grad_at(sid, h, sp, w, row, x, y):
         return lambda sid, h, sp, w, row, x, y: grad(sid, h, x, y)
 
     def typed(sid, h, sp, w, row, x, y):
-        if w[row, G] == x and w[row, G + 1] == y:
+        if _holds(w, row, G, x, y):
             return h[0] * w[row, G + 3], h[0] * w[row, G + 4]
-        if sp[3] == 0.0:
-            return custom_grad_call_free(h, sp, w, row, x, y)
-        return custom_grad(h, sp, w, row, x, y)
+        r = custom_value_grad_call_free(h, sp, w, row, x, y) if sp[3] == 0.0 else custom_value_grad(h, sp, w, row, x, y)
+        return r[1], r[2]
     return typed
 
 
@@ -369,7 +355,7 @@ def _hess_at(sid, h, sp, w, row, x, y):
         return lambda sid, h, sp, w, row, x, y: hess(sid, h, x, y)
 
     def typed(sid, h, sp, w, row, x, y):
-        if w[row, H] == x and w[row, H + 1] == y:
+        if _holds(w, row, H, x, y):
             return h[0] * w[row, H + 2], h[0] * w[row, H + 3], h[0] * w[row, H + 4]
         return custom_hess(h, sp, w, row, x, y)
     return typed

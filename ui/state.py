@@ -69,7 +69,7 @@ def url_sync(page: str):
                 st.query_params.from_dict(new)
                 ss[_REPLACED] = canonical_query(flat)
             ss[_LAST] = canonical_query(new)
-            ss[_WIDGETS] = schema.canonical(binding.read(page))
+            ss[_WIDGETS] = schema.canonical(cfg)    # what publish() was handed: the widgets at page start
 
 
 def _stale(ss, schema, page: str, flat: dict) -> bool:
