@@ -371,3 +371,45 @@ def test_the_back_button_still_restores_the_previous_url():
     at.run()
     assert not at.exception
     assert at.session_state["w:steps"] == 400 and at.query_params["steps"] == "400"
+
+
+def _new_session_of(old: AppTest) -> AppTest:
+    """A session the server does not know for a page the browser shows (its replica died): the
+    browser's URL, and every widget value it holds with its request (one just changed, not yet run)."""
+    from unittest import mock
+
+    import ui.i18n
+    page_lang = old.session_state["w:lang"]
+    with mock.patch.object(ui.i18n, "lang", lambda: page_lang):   # the options as the page drew them
+        sent = old._tree.get_widget_states()
+    fresh = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for k, v in old.query_params.items():
+        fresh.query_params[k] = v
+    return fresh._run(widget_state=sent)
+
+
+@pytest.mark.parametrize("url_lang, click", [("en", "zh"), ("zh", "en")])
+def test_a_change_sent_to_a_new_session_is_not_undone_by_the_url(url_lang, click):
+    """After a failover the first change reaches a session built from the URL: the change wins,
+    the rest comes from the URL, and the whole page (the navigation too) is in the new language."""
+    old = app({"opt": "sgd,adam", "steps": "150", "lang": url_lang})
+    old.radio(key="w:lang").set_value(click)
+    at = _new_session_of(old)
+    assert not at.exception
+    assert at.session_state["w:lang"] == click
+    assert at.query_params.get("lang", "en") == click
+    assert at.session_state["w:steps"] == 150 and legend_names(map_spec(at)) and len(legend_names(map_spec(at))) == 2
+    page_title = {"en": "Playground", "zh": "游乐场"}[click]
+    assert page_title in all_text(at)
+
+
+def test_a_slider_moved_before_a_failover_keeps_its_new_value():
+    old = app({"opt": "sgd,adam", "lrmode": "shared", "lang": "zh"})
+    lr = old.select_slider(key="w:lr")
+    options = list(lr.options)
+    new = options[options.index(str(lr.value)) + 1] if str(lr.value) in options else None
+    moved = lr.set_value(lr.value * 2 if new is None else type(lr.value)(new)).value
+    at = _new_session_of(old)
+    assert not at.exception
+    assert at.session_state["w:lr"] == moved and at.query_params["lr"]
+    assert at.session_state["w:lang"] == "zh" and at.session_state["w:lrmode"] == "shared"

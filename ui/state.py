@@ -9,6 +9,10 @@
   a quick second change, before the first change's write reached it. Moving to
   another page with an empty query string keeps the current settings (Streamlit clears the
   query string on a page switch; the settings are shared by the pages);
+* a session the server does not know yet, for a page the browser already shows (its replica
+  died, or the session expired while the laptop slept), is built from the URL too; but the
+  browser also reports its widgets, one of them perhaps just changed: a value it reports that
+  differs from the URL's is applied in one more run, so that change is not lost;
 * the page hands over its configuration with ``publish(cfg)``;
 * on exit, that configuration is written back to the URL (only non-default values).
 """
@@ -31,6 +35,7 @@ _NOTES_FOR = "_url_notes_for"
 _CFG = "_url_cfg"
 _WIDGETS = "_url_widgets"  # the configuration the widgets held when this session last wrote the URL
 _REPLACED = "_url_replaced"  # the query string that write replaced
+_REPORTED = "_url_reported"  # widget values the browser reported to a new session, still to apply
 
 
 def _query() -> dict:
@@ -47,7 +52,10 @@ def url_sync(page: str):
     switched = ss.get(_PAGE) not in (None, page)
     ss[_PAGE] = page
     controls.keep_widget_state()
+    for key, value in ss.pop(_REPORTED, {}).items():
+        ss[key] = value
     binding.new_run()
+    reported, relabel = _reported_widgets() if _LAST not in ss else set(), False
     if ss.get(_LAST) != canonical_query(flat) and not (switched and not flat) \
             and not (not switched and _stale(ss, schema, page, flat)):
         lang_before = lang()
@@ -56,7 +64,10 @@ def url_sync(page: str):
         ss[_NOTES] = notes
         ss[_NOTES_FOR] = schema.canonical(cfg)
         ss[_LAST] = canonical_query(flat)
-        if lang() != lang_before:      # the page names in the navigation were drawn in the old language
+        # the page names in the navigation were drawn in the old language: run again, at once
+        # or, if the browser reported its widgets, once they are drawn and read (below)
+        relabel = lang() != lang_before
+        if relabel and not reported:
             st.rerun()
     ss[_CFG] = None
     try:
@@ -70,6 +81,49 @@ def url_sync(page: str):
                 ss[_REPLACED] = canonical_query(flat)
             ss[_LAST] = canonical_query(new)
             ss[_WIDGETS] = schema.canonical(cfg)    # what publish() was handed: the widgets at page start
+        newer = _newer_than_url(reported)
+        if newer or relabel:
+            ss[_REPORTED] = newer
+            st.rerun()
+
+
+def _session_internals():
+    """Streamlit's own session state behind ``st.session_state``: no public API gives the widget
+    values a browser sent before their widgets are drawn. The failover tests of
+    tests/test_app_playground.py fail if a Streamlit upgrade moves these attributes."""
+    from streamlit.runtime.state.session_state_proxy import get_session_state
+    return get_session_state()._state
+
+
+def _reported_widgets() -> set:
+    """The ids of the widgets the browser reported with this run's request (none if Streamlit's
+    internals moved: the URL alone then decides, as for a fresh page load)."""
+    try:
+        return set(_session_internals()._new_widget_state.states)
+    except AttributeError:
+        return set()
+
+
+def _newer_than_url(reported: set) -> dict:
+    """{widget key: value} of the settings' widgets this run drew whose value the browser
+    reported and the URL's decode overrode with another (their metadata, now registered,
+    lets Streamlit deserialise what the browser sent)."""
+    out = {}
+    try:
+        inner = _session_internals() if reported else None
+        keys = inner._key_id_mapper.id_key_mapping if reported else {}
+    except AttributeError:
+        return out
+    for wid in reported:
+        key = keys.get(wid)
+        if isinstance(key, str) and key.startswith(controls.KEPT):
+            try:
+                value = inner._new_widget_state[wid]
+            except (KeyError, ValueError, IndexError, TypeError):   # not drawn by this run, or not
+                continue                                             # a value its options allow
+            if value != st.session_state.get(key):
+                out[key] = value
+    return out
 
 
 def _stale(ss, schema, page: str, flat: dict) -> bool:
