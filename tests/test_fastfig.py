@@ -38,3 +38,19 @@ def test_a_figure_without_frames_is_passed_through():
     assert wf.wire is static and full(wf) == static
     assert pio.to_json(PrebuiltFigure(wf), validate=False, engine="orjson") == \
         pio.to_json(PrebuiltFigure(static), validate=False, engine="orjson")
+
+
+def test_the_cached_maps_are_kept_wire_ready(figure):
+    """The Playground's (lessons', sweep cells') map and Compare's maps live in the cache as
+    WireFigures: a plain dict there would hold ~4× the memory and be encoded again every rerun."""
+    from lab.config import PlaygroundConfig
+    from ui import cache
+    from viz.common import Panel
+    cfg = PlaygroundConfig(optimizers=("sgd", "adam"), steps=60)
+    surf = surfaces.from_key(cfg.surface_key)
+    runs = [(o, run(o, cfg.surface, surf.start, 60)) for o in cfg.optimizers]
+    labels = {o: o for o, _ in runs}
+    fig = cache.main_figure(cfg, surf, runs, labels, None, {}, False)
+    assert isinstance(fig, WireFigure) and len(fig.frames_json) > 1000
+    panels = [Panel("a", surf, runs, labels, False), Panel("b", surf, runs[:1], labels, False)]
+    assert isinstance(cache._compare_main("test", panels, True, None, (), {}), WireFigure)

@@ -3,8 +3,6 @@ keys are made here, from the configuration (``run_key``: what a race depends on;
 everything it says), never by a page."""
 from __future__ import annotations
 
-import gc
-import threading
 from dataclasses import replace
 
 import streamlit as st
@@ -22,6 +20,7 @@ from viz.compare import compare_figure
 from viz.playground import playground_figure
 from viz.view3d import surface3d_figure
 
+from . import heap
 from .fastfig import WireFigure
 from .heavy import heavy_gate, waiting_note
 
@@ -29,26 +28,12 @@ from .heavy import heavy_gate, waiting_note
 @st.cache_resource(show_spinner=False)
 def engine_warmup() -> Warmup:
     """Once per server process: worker processes start compiling every kernel not yet on disk,
-    the Playground's defaults first (``lab.warmup``). Returns at once. Also moves every object
-    alive now (the imported modules: Streamlit, NumPy, Numba, Plotly, ours) out of the garbage
-    collector's sight: a full collection walked those ~180,000 objects in 0.2–0.3 s of CPU under
-    the GIL, and Streamlit used to run one after every script run (``runner.postScriptGC``, now
-    off in ``.streamlit/config.toml``)."""
-    gc.freeze()
+    the Playground's defaults first (``lab.warmup``). Returns at once. Also takes the imported
+    modules' objects out of the garbage collector's sight and starts giving freed heap memory
+    back to the system (``ui.heap``)."""
+    heap.freeze_imports()
+    heap.release_freed_memory()
     return Warmup().start()
-
-
-_LATE_FREEZES = [3]       # runs whose start freezes the heap again (see settle_heap)
-_FREEZE_LOCK = threading.Lock()
-
-
-def settle_heap() -> None:
-    """The first runs import ~120,000 more objects (Plotly, pandas): freeze them too, after a collect."""
-    with _FREEZE_LOCK:
-        if _LATE_FREEZES[0] > 0:
-            _LATE_FREEZES[0] -= 1
-            gc.collect()
-            gc.freeze()
 
 
 def _kernels(optimizers, kinds, typed) -> list:
@@ -61,7 +46,7 @@ def ensure_kernels(optimizers, kinds=("trajectory",), typed: bool = False) -> No
     one) are compiled on disk (at once when they are: every start after the first), with a spinner
     naming the wait. This process then only loads them: compiling cold inside Streamlit's script
     thread was once seen to hang for good."""
-    settle_heap()
+    heap.settle_heap()
     _wait_for([k for k in _kernels(optimizers, kinds, typed) if not is_ready(*k)])
 
 
@@ -87,7 +72,7 @@ def race_so_far(cfg: PlaygroundConfig) -> tuple:
     """``race(cfg)`` without waiting for kernels still compiling (a fresh server's first minute):
     (``cfg`` without the optimizers left out, so that every cache key below says what is drawn;
     its lanes; the (optimizer, kind) kernels left out)."""
-    settle_heap()
+    heap.settle_heap()
     late = engine_warmup().not_ready(_kernels(cfg.optimizers, ("trajectory",), cfg.surface == CUSTOM))
     now = replace(cfg, optimizers=tuple(o for o in cfg.optimizers if o not in {oid for oid, _ in late}))
     return now, (_race(now.run_key(), now) if now.optimizers else []), late
@@ -110,8 +95,7 @@ def map_key(cfg: PlaygroundConfig) -> str:
 
 
 def main_figure(cfg: PlaygroundConfig, surface, runs, labels, inside, text, present, seed_bands=None):
-    """The Playground's map (also a lesson's scene): with early stopping on, each run's stop is
-    marked ■."""
+    """The Playground's map (also a lesson's and a sweep cell's scene), wire-ready; ■: early stops."""
     return _main_figure(map_key(cfg), surface, runs, labels, cfg.shown_step, cfg.arrows, inside, text, present,
                         cfg.bands, seed_bands, cfg.early_stop_rule)
 
@@ -120,8 +104,9 @@ def main_figure(cfg: PlaygroundConfig, surface, runs, labels, inside, text, pres
 def _main_figure(key: str, _surface, _runs, _labels, shown_step, arrows, inside, _text, present, bands, _seed_bands,
                  early_stop=None):
     stops = stop_steps(_runs, *early_stop) if early_stop else None
-    return playground_figure(_surface, _runs, _labels, shown_step=shown_step, arrows=arrows, inside=inside,
-                             text=_text, present=present, bands=bands, seed_bands=_seed_bands, stops=stops)
+    return WireFigure(playground_figure(_surface, _runs, _labels, shown_step=shown_step, arrows=arrows,
+                                        inside=inside, text=_text, present=present, bands=bands,
+                                        seed_bands=_seed_bands, stops=stops))
 
 
 def seed_bands(cfg: PlaygroundConfig):
