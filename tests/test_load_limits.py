@@ -1,5 +1,6 @@
 """What keeps one server holding a class: every Streamlit cache bounded, the runs over seeds capped
 per scene (not only per band), the server-wide gate on heavy work, the engine's own caps."""
+import os
 import re
 import threading
 import time
@@ -140,41 +141,42 @@ def test_heavy_seed_runs_say_they_wait_while_the_gate_is_full(monkeypatch):
     assert [e[0] for e in events] == ["computed"]
 
 
-def test_the_heap_trimmer_gives_freed_memory_back():
-    """Freed blocks glibc keeps for reuse go back to the system (RSS falls); one thread per process."""
-    import ctypes.util
-
+def _glibc_heap():
     from ui import heap
-    if ctypes.util.find_library("c") is None:
-        pytest.skip("no C library found by ctypes: not a glibc system")
+    if heap._glibc() is None:
+        pytest.skip("not a glibc system: ui.heap does nothing there")
+    return heap
 
-    def rss_mb():
-        return int(next(x for x in Path("/proc/self/status").read_text().splitlines()
-                        if x.startswith("VmRSS")).split()[1]) / 1024
+
+def _rss_mb() -> float:
+    from loadtest.procstat import read_proc
+    return read_proc(os.getpid())[0]
+
+
+def test_the_heap_trimmer_gives_freed_memory_back():
+    """Freed blocks glibc keeps for reuse go back to the system (RSS falls)."""
+    heap = _glibc_heap()
     blocks = [bytearray(2000) for _ in range(100_000)]        # 200 MB of small blocks: on the heap, not mmap
     keep = blocks[::1000]                                       # a few survivors pin the heap's top
     del blocks
-    before = rss_mb()
+    before = _rss_mb()
     assert heap.trim()
-    assert rss_mb() < before - 50
+    assert _rss_mb() < before - 50
     del keep
 
 
 def test_large_freed_blocks_go_back_at_once():
     """After ``release_freed_memory``, 0.6 MB blocks (a map's JSON) freed between small survivors
-    leave no memory behind, with no trim (without it: none of the 180 MB comes back). In a fresh
-    process: the setting is for the whole process."""
-    import ctypes.util
+    leave no memory behind, with no trim (without it: none of the 180 MB comes back); one trimming
+    thread per process. In a fresh process: the setting is for the whole process."""
     import subprocess
     import sys
-    if ctypes.util.find_library("c") is None:
-        pytest.skip("no C library found by ctypes: not a glibc system")
+    _glibc_heap()
     script = """
+import os
 import threading
-from pathlib import Path
+from loadtest.procstat import read_proc
 from ui import heap
-def rss():
-    return int(next(x for x in Path("/proc/self/status").read_text().splitlines() if x.startswith("VmRSS")).split()[1]) / 1024
 assert heap.release_freed_memory(every_s=3600) and heap.release_freed_memory()
 assert [t.name for t in threading.enumerate()].count("heap-trim") == 1
 first = bytearray(600_000)
@@ -183,9 +185,9 @@ big, small = [], []
 for i in range(300):
     big.append(bytearray(600_000))
     small.append(bytearray(1000))     # survivors on the same heap (not Python's small-object arenas)
-before = rss()
+before = read_proc(os.getpid())[0]
 del big
-print(round(before - rss()))
+print(round(before - read_proc(os.getpid())[0]))
 """
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr

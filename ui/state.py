@@ -55,7 +55,8 @@ def url_sync(page: str):
     for key, value in ss.pop(_REPORTED, {}).items():
         ss[key] = value
     binding.new_run()
-    reported, relabel = _reported_widgets() if _LAST not in ss else set(), False
+    reported = _reported_widgets() if _LAST not in ss else set()     # a new session's first run
+    relabel = False
     if ss.get(_LAST) != canonical_query(flat) and not (switched and not flat) \
             and not (not switched and _stale(ss, schema, page, flat)):
         lang_before = lang()
